@@ -1,0 +1,1 @@
+"""Telegram assistant for young Pakistanis looking for legitimate work in Japan."""

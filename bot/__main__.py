@@ -1,0 +1,35 @@
+"""Entry point: `python -m bot run` serves Telegram when a token is set, else opens the terminal chat."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from bot.app import serve_console, serve_telegram
+from bot.config import Settings, SettingsError
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and start what it asks for."""
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument("command", choices=["run", "console"], help="run: Telegram if a token is set, else console")
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as err:
+        print(f"configuration error: {err}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL at INFO, and the Bot API URL contains the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    if args.command == "run" and settings.telegram_token:
+        serve_telegram(settings)
+    else:
+        asyncio.run(serve_console(settings))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""Settings: the only module that reads the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A setting has a value we cannot use; the message names the variable."""
+
+
+def _int(env: Mapping[str, str], key: str, default: int, low: int, high: int) -> int:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as err:
+        raise SettingsError(f"{key} must be a whole number, got {raw!r}") from err
+    if not low <= value <= high:
+        raise SettingsError(f"{key} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], key: str, default: float) -> float:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError as err:
+        raise SettingsError(f"{key} must be a number of seconds, got {raw!r}") from err
+    if value <= 0:
+        raise SettingsError(f"{key} must be positive, got {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the assistant can be configured with, with defaults that run locally."""
+
+    telegram_token: str | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_timeout: float = 15.0
+    default_language: str = "en"
+    locales_dir: Path = PROJECT_ROOT / "locales"
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read settings from `env` (default: the process environment)."""
+        env = os.environ if env is None else env
+        port = _int(env, "RASA_PORT", 5005, 1, 65535)
+        rasa_url = env.get("RASA_URL", "").strip() or f"http://127.0.0.1:{port}"
+        if not rasa_url.startswith(("http://", "https://")):
+            raise SettingsError(f"RASA_URL must start with http:// or https://, got {rasa_url!r}")
+        api_url = env.get("TELEGRAM_API_URL", "").strip() or cls.telegram_api_url
+        if not api_url.startswith(("http://", "https://")):
+            raise SettingsError(f"TELEGRAM_API_URL must start with http:// or https://, got {api_url!r}")
+        language = env.get("DEFAULT_LANGUAGE", "").strip() or cls.default_language
+        log_level = (env.get("LOG_LEVEL", "").strip() or cls.log_level).upper()
+        if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}")
+        return cls(
+            telegram_token=env.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
+            telegram_api_url=api_url.rstrip("/"),
+            rasa_url=rasa_url.rstrip("/"),
+            rasa_timeout=_float(env, "RASA_TIMEOUT", cls.rasa_timeout),
+            default_language=language,
+            locales_dir=Path(env.get("LOCALES_DIR", "").strip() or cls.locales_dir),
+            log_level=log_level,
+        )

@@ -1,0 +1,1 @@
+"""Custom Rasa components; imported only by the Rasa virtual environment."""

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Prints a short hash of everything that shapes the trained model; the model file is named after it,
+# so training runs only when one of these inputs changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+{
+  find config.yml domain.yml nlu stories responses rasa_ext requirements/rasa.lock -type f \( -name '*.yml' -o -name '*.py' -o -name '*.lock' \) -not -path '*/__pycache__/*' | LC_ALL=C sort | while read -r f; do
+    printf '%s\n' "$f"; cat "$f"
+  done
+} | sha256sum | cut -c1-16
