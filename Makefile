@@ -53,13 +53,12 @@ $(BOT_VENV)/.installed: requirements/bot.lock
 model: $(RASA_VENV)/.installed
 	@if [ -f $(MODEL) ]; then echo "model $(MODEL) is current"; else \
 	  echo "training $(MODEL) ..."; \
-	  $(RASA) train --domain domain.yml --data $(RASA_DATA) --config config.yml --out models --fixed-model-name $(MODEL_HASH) && \
-	  mv models/$(MODEL_HASH).tar.gz $(MODEL) 2>/dev/null || true; fi
+	  $(RASA) train --domain domain.yml --data $(RASA_DATA) --config config.yml --out models --fixed-model-name $(MODEL_HASH); fi
 
 ## i18n: extract every string (Python and Rasa responses), update the catalogs, compile them
 i18n: $(BOT_VENV)/.installed
 	PYTHONPATH=$(CURDIR) $(BOT_VENV)/bin/pybabel extract -F babel.cfg -k _ --no-wrap --sort-by-file \
-	  --omit-header --project japan-work-pk -o locales/messages.pot .
+	  --project japan-work-pk -o locales/messages.pot .
 	$(BOT_VENV)/bin/pybabel update --no-wrap -i locales/messages.pot -d locales --ignore-obsolete
 	$(MAKE) i18n-compile
 

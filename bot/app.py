@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import AIORateLimiter, ApplicationBuilder
 
 from bot.assistant import Assistant
-from bot.chat import ChatAdapter
+from bot.chat import ChatAdapter, TelegramApp
 from bot.config import Settings
 from bot.console import run_console
 from bot.dialogue import DialogueClient
@@ -23,13 +24,17 @@ def build_assistant(settings: Settings, dialogue: DialogueClient) -> Assistant:
     return Assistant(dialogue, Renderer(catalogs), catalogs.languages, settings.default_language)
 
 
-def build_application(settings: Settings, assistant: Assistant, dialogue: DialogueClient,
-                      builder: ApplicationBuilder | None = None) -> Application:  # type: ignore[type-arg]
+TelegramAppBuilder = ApplicationBuilder[Any, Any, Any, Any, Any, Any]
+
+
+def build_application(
+    settings: Settings, assistant: Assistant, dialogue: DialogueClient, builder: TelegramAppBuilder | None = None
+) -> TelegramApp:
     """The Telegram application: handlers registered, the dialogue client closed on shutdown."""
     if not settings.telegram_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is required to serve Telegram")
 
-    async def close_dialogue(_: Application) -> None:  # type: ignore[type-arg]
+    async def close_dialogue(_: TelegramApp) -> None:
         await dialogue.aclose()
 
     builder = builder or ApplicationBuilder()

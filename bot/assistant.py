@@ -24,6 +24,7 @@ MAX_INPUT_CHARS = 2000
 _PAYLOAD = re.compile(r"^/(?:faq/)?[a-z_]{1,40}$")
 _FORBIDDEN_PAYLOADS = frozenset({"/restart", "/session_start", "/back", "/nlu_fallback"})
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u206f\ufeff\u00ad]")
 
 
 class Dialogue(Protocol):
@@ -105,7 +106,7 @@ class Assistant:
         """Answer a typed message."""
         cleaned = _CONTROL.sub(" ", text).strip()
         language = self.language_for(user, cleaned)
-        if not cleaned:
+        if not _INVISIBLE.sub("", cleaned).strip():
             return [self._renderer.text(language, replies.EMPTY_MESSAGE)]
         if len(cleaned) > MAX_INPUT_CHARS:
             return [self._renderer.text(language, replies.TOO_LONG, length=len(cleaned), limit=MAX_INPUT_CHARS)]

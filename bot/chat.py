@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType
@@ -24,6 +25,7 @@ from bot.replies import Rendered
 log = logging.getLogger(__name__)
 
 BUTTONS_PER_ROW = 2
+TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 
 
 class ChatAdapter:
@@ -34,7 +36,7 @@ class ChatAdapter:
         # One lock per chat: updates are processed concurrently, but one user's messages in order.
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
-    def register(self, application: Application) -> None:  # type: ignore[type-arg]
+    def register(self, application: TelegramApp) -> None:
         """Add the handlers in the order they must be tried."""
         private = filters.ChatType.PRIVATE
         # 1. Commands: in groups only when addressed (/start@ThisBot is routed here by PTB too).
@@ -88,8 +90,11 @@ class ChatAdapter:
         if message is None or message.text is None:
             return
         username = f"@{context.bot.username}" if context.bot.username else None
-        replied_to_bot = bool(message.reply_to_message and message.reply_to_message.from_user
-                              and message.reply_to_message.from_user.id == context.bot.id)
+        replied_to_bot = bool(
+            message.reply_to_message
+            and message.reply_to_message.from_user
+            and message.reply_to_message.from_user.id == context.bot.id
+        )
         if not replied_to_bot and not (username and username.lower() in message.text.lower()):
             return
         text = message.text.replace(username, " ") if username else message.text
@@ -130,7 +135,9 @@ class ChatAdapter:
         chat = update.effective_chat
         if chat is None:
             return
-        reply_to = update.effective_message.message_id if chat.type != ChatType.PRIVATE and update.effective_message else None
+        reply_to = (
+            update.effective_message.message_id if chat.type != ChatType.PRIVATE and update.effective_message else None
+        )
         for rendered in messages:
             markup = _keyboard(rendered)
             if rendered.image:

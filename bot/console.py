@@ -38,7 +38,9 @@ async def _read_line(stream: TextIO) -> str | None:
 async def run_console(assistant: Assistant, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
     """Chat in the terminal until end of input or /quit."""
     user = User(sender_id=f"console-{getpass.getuser()}")
-    stdout.write("Local chat (no Telegram token). Type a question, a number to pick a choice, /help, /language or /quit.\n")
+    stdout.write(
+        "Local chat (no Telegram token). Type a question, a number to pick a choice, /help, /language or /quit.\n"
+    )
     text, choices = render_for_terminal(assistant.welcome(user))
     stdout.write(text + "\n")
     while True:

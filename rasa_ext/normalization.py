@@ -22,7 +22,9 @@ _LETTERS = str.maketrans(
 )
 
 # Eastern Arabic-Indic (Urdu) and Arabic-Indic digits -> ASCII digits.
-_DIGITS = str.maketrans({**{chr(0x06F0 + i): str(i) for i in range(10)}, **{chr(0x0660 + i): str(i) for i in range(10)}})
+_DIGITS = str.maketrans(
+    {**{chr(0x06F0 + i): str(i) for i in range(10)}, **{chr(0x0660 + i): str(i) for i in range(10)}}
+)
 
 # Harakat / diacritics that change nothing for classification (zabar, zer, pesh, tashdeed, jazm, etc.).
 _DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")

@@ -46,8 +46,19 @@ def rasa_server(model: Path | None = None, port: int | None = None, timeout: flo
     log_path = ROOT / "data" / f"rasa-test-{port}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
-    command = [str(RASA_BIN), "run", "--enable-api", "--interface", "127.0.0.1", "--port", str(port),
-               "--model", str(model), "--credentials", str(ROOT / "credentials.yml")]
+    command = [
+        str(RASA_BIN),
+        "run",
+        "--enable-api",
+        "--interface",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--model",
+        str(model),
+        "--credentials",
+        str(ROOT / "credentials.yml"),
+    ]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
