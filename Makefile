@@ -65,7 +65,7 @@ i18n: $(BOT_VENV)/.installed
 i18n-compile: $(MO_FILES)
 
 locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(BOT_VENV)/.installed
-	$(BOT_VENV)/bin/pybabel compile --use-fuzzy -i $< -o $@ -l $* >/dev/null
+	$(BOT_VENV)/bin/pybabel compile -i $< -o $@ -l $* >/dev/null
 
 lint:
 	$(BOT_VENV)/bin/ruff check bot tests rasa_ext

@@ -9,12 +9,17 @@ import sys
 
 from bot.app import serve_console, serve_telegram
 from bot.config import Settings, SettingsError
+from bot.migrations import upgrade_database
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and start what it asks for."""
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
-    parser.add_argument("command", choices=["run", "console"], help="run: Telegram if a token is set, else console")
+    parser.add_argument(
+        "command",
+        choices=["run", "console", "migrate"],
+        help="run: Telegram if a token is set, else console; migrate: upgrade the database schema",
+    )
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -24,7 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # httpx logs every request URL at INFO, and the Bot API URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    if args.command == "run" and settings.telegram_token:
+    if args.command == "migrate":
+        upgrade_database(settings.database_url)
+    elif args.command == "run" and settings.telegram_token:
         serve_telegram(settings)
     else:
         asyncio.run(serve_console(settings))

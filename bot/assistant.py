@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot import replies
-from bot.dialogue import BotMessage, DialogueUnavailable
+from bot.dialogue import BotMessage, Button, DialogueUnavailable
+from bot.history import ConversationHistory
 from bot.i18n import choose_language
+from bot.leads import InvalidProfile, LeadService
 from bot.replies import Rendered, Renderer
+from bot.repository import Repository, StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +26,9 @@ MAX_INPUT_CHARS = 2000
 # so that forged callback data cannot restart or rewind a conversation.
 _PAYLOAD = re.compile(r"^/(?:faq/)?[a-z_]{1,40}$")
 _FORBIDDEN_PAYLOADS = frozenset({"/restart", "/session_start", "/back", "/nlu_fallback"})
+# Choice buttons (education, field, ...) carry a plain answer, exactly as if it had been typed.
+_CHOICE_PAYLOAD = re.compile(r"^[a-z0-9_]{1,24}$")
+DELETE_PAYLOAD_PREFIX = "del:"
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u206f\ufeff\u00ad]")
 
@@ -61,12 +67,20 @@ class Assistant:
         languages: tuple[str, ...],
         default_language: str,
         memory: LanguageMemory | None = None,
+        leads: LeadService | None = None,
+        repository: Repository | None = None,
+        history: ConversationHistory | None = None,
+        source: str = "telegram",
     ) -> None:
         self._dialogue = dialogue
         self._renderer = renderer
         self._languages = languages
         self._default = default_language if default_language in languages else "en"
         self._memory = memory or LanguageMemory()
+        self._leads = leads
+        self._repository = repository
+        self._history = history
+        self._source = source
 
     def language_for(self, user: User, text: str = "") -> str:
         """The language to answer `user` in, given the message they just sent."""
@@ -120,6 +134,10 @@ class Assistant:
         if payload.startswith(replies.LANGUAGE_PAYLOAD_PREFIX):
             return self.set_language(user, payload[len(replies.LANGUAGE_PAYLOAD_PREFIX) :])
         language = self.language_for(user)
+        if payload in (f"{DELETE_PAYLOAD_PREFIX}yes", f"{DELETE_PAYLOAD_PREFIX}no"):
+            return await self._delete(user, language, confirmed=payload.endswith("yes"))
+        if _CHOICE_PAYLOAD.match(payload):
+            return await self._ask(user, payload, language)
         if not _PAYLOAD.match(payload) or payload in _FORBIDDEN_PAYLOADS:
             log.warning("refused button payload of length %d", len(payload))
             return [self._renderer.text(language, replies.INVALID_BUTTON)]
@@ -129,10 +147,106 @@ class Assistant:
         """Stickers, photos, voice notes and the like."""
         return [self._renderer.text(self.language_for(user), replies.UNSUPPORTED_MEDIA)]
 
+    async def apply(self, user: User) -> list[Rendered]:
+        """/apply: start the registration."""
+        return await self._ask(user, "/register_interest", self.language_for(user))
+
+    async def cancel(self, user: User) -> list[Rendered]:
+        """/cancel: leave the registration form."""
+        return await self._ask(user, "/cancel", self.language_for(user))
+
+    async def contact(self, user: User, phone: str) -> list[Rendered]:
+        """A phone number shared with Telegram's contact button: answered like a typed number."""
+        return await self._ask(user, phone, self.language_for(user))
+
+    async def my_data(self, user: User) -> list[Rendered]:
+        """/mydata: everything we hold about the user."""
+        language = self.language_for(user)
+        if self._repository is None:
+            return [self._renderer.text(language, replies.MY_DATA_NONE)]
+        try:
+            data = await self._repository.user_data(user.sender_id)
+        except StorageUnavailable:
+            log.exception("database unavailable for /mydata")
+            return [self._renderer.text(language, replies.STORAGE_DOWN)]
+        if data is None or data.lead is None:
+            return [self._renderer.text(language, replies.MY_DATA_NONE)]
+        summary = self._renderer.summary(language, data.lead).text
+        topics = ", ".join(dict.fromkeys(topic for topic, _ in data.topics)) or "-"
+        return [
+            self._renderer.text(
+                language,
+                replies.MY_DATA,
+                summary=summary,
+                created=data.lead["created_at"].strftime("%Y-%m-%d"),
+                consent_version=data.lead["consent_version"],
+                status=data.lead["status"],
+                topics=topics,
+            )
+        ]
+
+    def confirm_delete(self, user: User) -> list[Rendered]:
+        """/delete: ask for confirmation first."""
+        language = self.language_for(user)
+        translate = self._renderer.translator(language)
+        buttons = (
+            Button(translate(replies.DELETE_YES), f"{DELETE_PAYLOAD_PREFIX}yes"),
+            Button(translate(replies.DELETE_NO), f"{DELETE_PAYLOAD_PREFIX}no"),
+        )
+        return [replace_buttons(self._renderer.text(language, replies.CONFIRM_DELETE), buttons)]
+
+    async def _delete(self, user: User, language: str, confirmed: bool) -> list[Rendered]:
+        if not confirmed:
+            return [self._renderer.text(language, replies.DELETE_KEPT)]
+        try:
+            if self._repository is not None:
+                await self._repository.delete_user(user.sender_id)
+            if self._leads is not None:
+                await self._leads.forget(user.sender_id)
+            if self._history is not None:
+                await self._history.erase(user.sender_id)
+        except StorageUnavailable:
+            log.exception("could not erase a user's data")
+            return [self._renderer.text(language, replies.STORAGE_DOWN)]
+        self._memory.chosen.pop(user.sender_id, None)
+        return [self._renderer.text(language, replies.DELETED)]
+
     async def _ask(self, user: User, text: str, language: str) -> list[Rendered]:
         try:
             messages = await self._dialogue.send(user.sender_id, text, {"language": language})
         except DialogueUnavailable:
             log.exception("dialogue engine unavailable")
             return [self._renderer.text(language, replies.UNAVAILABLE)]
-        return self._renderer.engine_messages(language, messages)
+        rendered = self._renderer.engine_messages(language, messages)
+        for message in messages:
+            kind = message.custom.get("kind")
+            if kind == "topic":
+                await self._record_topic(user, str(message.custom.get("topic", "")))
+            elif kind == "lead_complete":
+                rendered += await self._submit_lead(user, message.custom, language)
+        return rendered
+
+    async def _record_topic(self, user: User, topic: str) -> None:
+        if self._repository is None or not topic:
+            return
+        try:
+            await self._repository.record_topic(user.sender_id, topic[:40])
+        except StorageUnavailable:
+            log.warning("topic count not stored: database unavailable")
+
+    async def _submit_lead(self, user: User, payload: dict[str, Any], language: str) -> list[Rendered]:
+        if self._leads is None:
+            log.error("a registration was completed but no lead service is configured")
+            return [self._renderer.text(language, replies.INVALID_PROFILE)]
+        try:
+            outcome = await self._leads.submit(user.sender_id, payload, language, self._source)
+        except InvalidProfile:
+            log.exception("the dialogue engine sent an invalid profile")
+            return [self._renderer.text(language, replies.INVALID_PROFILE)]
+        has_passport = bool((payload.get("profile") or {}).get("has_passport"))
+        return self._renderer.saved(language, outcome.route, has_passport)
+
+
+def replace_buttons(rendered: Rendered, buttons: tuple[Button, ...]) -> Rendered:
+    """The same message with other buttons."""
+    return Rendered(text=rendered.text, buttons=buttons, image=rendered.image, request_contact=rendered.request_contact)

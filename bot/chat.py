@@ -5,9 +5,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    Update,
+)
 from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -20,6 +29,7 @@ from telegram.ext import (
 )
 
 from bot.assistant import Assistant, User
+from bot.leads import Profile
 from bot.replies import Rendered
 
 log = logging.getLogger(__name__)
@@ -43,6 +53,10 @@ class ChatAdapter:
         application.add_handler(CommandHandler("start", self.start))
         application.add_handler(CommandHandler("help", self.help))
         application.add_handler(CommandHandler("language", self.language))
+        application.add_handler(CommandHandler("apply", self.apply, filters=private))
+        application.add_handler(CommandHandler("cancel", self.cancel, filters=private))
+        application.add_handler(CommandHandler("mydata", self.my_data, filters=private))
+        application.add_handler(CommandHandler("delete", self.delete, filters=private))
         # 2. Button presses.
         application.add_handler(CallbackQueryHandler(self.button))
         # 3. Text: every text in private chats; in groups only mentions and replies to the bot.
@@ -50,7 +64,9 @@ class ChatAdapter:
         application.add_handler(
             MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS, self.group_text)
         )
-        # 4. Everything else a person can send (stickers, photos, voice, documents, locations, ...).
+        # 4. A phone number shared with the "share my phone number" button.
+        application.add_handler(MessageHandler(filters.CONTACT & private, self.contact))
+        # 5. Everything else a person can send (stickers, photos, voice, documents, locations, ...).
         application.add_handler(MessageHandler(~filters.TEXT & ~filters.COMMAND & private, self.unsupported))
         application.add_error_handler(self.on_error)
 
@@ -83,6 +99,37 @@ class ChatAdapter:
         async with self._locks[message.chat_id]:
             await self._typing(update, context)
             await self._reply(update, context, await self._assistant.text(self._user(update), message.text))
+
+    async def apply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/apply: start the registration (consent first)."""
+        await self._converse(update, context, lambda user: self._assistant.apply(user))
+
+    async def cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/cancel: leave the registration."""
+        await self._converse(update, context, lambda user: self._assistant.cancel(user))
+
+    async def my_data(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/mydata: what we hold about the user."""
+        await self._converse(update, context, lambda user: self._assistant.my_data(user))
+
+    async def delete(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/delete: erase after confirmation."""
+        await self._reply(update, context, self._assistant.confirm_delete(self._user(update)))
+
+    async def contact(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A shared contact: its phone number answers the phone question."""
+        message = update.effective_message
+        if message is None or message.contact is None:
+            return
+        phone = message.contact.phone_number
+        await self._converse(update, context, lambda user: self._assistant.contact(user, phone))
+
+    async def _converse(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Callable[[User], Awaitable[list[Rendered]]]
+    ) -> None:
+        async with self._locks[update.effective_chat.id if update.effective_chat else 0]:
+            await self._typing(update, context)
+            await self._reply(update, context, await turn(self._user(update)))
 
     async def group_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """In groups, answer only messages that mention the bot or reply to it."""
@@ -139,7 +186,13 @@ class ChatAdapter:
             update.effective_message.message_id if chat.type != ChatType.PRIVATE and update.effective_message else None
         )
         for rendered in messages:
-            markup = _keyboard(rendered)
+            markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = _keyboard(rendered)
+            if rendered.request_contact:
+                markup = ReplyKeyboardMarkup(
+                    [[KeyboardButton(rendered.request_contact, request_contact=True)]],
+                    one_time_keyboard=True,
+                    resize_keyboard=True,
+                )
             if rendered.image:
                 await context.bot.send_photo(chat.id, rendered.image, reply_markup=markup)
             elif rendered.text or markup:
@@ -151,6 +204,26 @@ class ChatAdapter:
                     disable_web_page_preview=True,
                 )
                 reply_to = None if sent else reply_to
+
+
+class TelegramStaffNotifier:
+    """Announces leads in the staff chat; a group chat never sees phone numbers (staff use the dashboard)."""
+
+    def __init__(self, bot: Bot, chat_id: int) -> None:
+        self._bot = bot
+        self._chat_id = chat_id
+
+    async def announce(self, lead_id: int, profile: Profile, language: str, route: str, created: bool) -> None:
+        """Send one announcement (staff work in English)."""
+        is_group = self._chat_id < 0
+        lines = [
+            f"{'New' if created else 'Updated'} lead #{lead_id}: {profile.full_name}, {profile.age}, {profile.city}",
+            f"Field: {profile.field}; Japanese: {profile.japanese_level}; education: {profile.education}; "
+            f"experience: {profile.experience_years} years; passport: {'yes' if profile.has_passport else 'no'}",
+            f"Language: {language}; suggested route: {route}",
+            "Phone: see the dashboard" if is_group else f"Phone: {profile.phone}",
+        ]
+        await self._bot.send_message(self._chat_id, "\n".join(lines))
 
 
 def _keyboard(rendered: Rendered) -> InlineKeyboardMarkup | None:

@@ -51,6 +51,10 @@ class Settings:
     default_language: str = "en"
     locales_dir: Path = PROJECT_ROOT / "locales"
     log_level: str = "INFO"
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'data' / 'bot.db'}"
+    staff_chat_id: int | None = None
+    outbox_path: Path = PROJECT_ROOT / "data" / "pending-leads.jsonl"
+    tracker_db_url: str | None = f"sqlite:///{PROJECT_ROOT / 'data' / 'rasa-tracker.db'}"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -67,7 +71,24 @@ class Settings:
         log_level = (env.get("LOG_LEVEL", "").strip() or cls.log_level).upper()
         if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}")
+        staff_raw = env.get("STAFF_CHAT_ID", "").strip()
+        try:
+            staff_chat_id = int(staff_raw) if staff_raw else None
+        except ValueError as err:
+            raise SettingsError(
+                f"STAFF_CHAT_ID must be a Telegram chat id (a whole number), got {staff_raw!r}"
+            ) from err
+        database_url = env.get("DATABASE_URL", "").strip() or cls.database_url
+        if not database_url.startswith(("sqlite", "postgresql", "postgres")):
+            raise SettingsError(
+                f"DATABASE_URL must be a sqlite:// or postgresql:// URL, got {database_url.split(':')[0]!r}"
+            )
+        tracker = env.get("RASA_TRACKER_DB_URL", "").strip()
         return cls(
+            database_url=database_url,
+            staff_chat_id=staff_chat_id,
+            outbox_path=Path(env.get("LEAD_OUTBOX", "").strip() or cls.outbox_path),
+            tracker_db_url=None if tracker == "none" else (tracker or cls.tracker_db_url),
             telegram_token=env.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
             telegram_api_url=api_url.rstrip("/"),
             rasa_url=rasa_url.rstrip("/"),

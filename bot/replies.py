@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.dialogue import BotMessage, Button
 from bot.i18n import LANGUAGE_NAMES, Catalogs
@@ -50,6 +50,8 @@ class Rendered:
     text: str = ""
     buttons: tuple[Button, ...] = ()
     image: str | None = None
+    # Ask Telegram for a "share my phone number" keyboard (shown until the next reply).
+    request_contact: str | None = None
 
 
 class Renderer:
@@ -85,9 +87,22 @@ class Renderer:
         translate = self.translator(language)
         rendered: list[Rendered] = []
         for message in messages:
-            if message.custom.get("kind") == "language_menu":
+            kind = message.custom.get("kind")
+            if kind == "language_menu":
                 rendered.append(self.language_menu(language))
                 continue
+            if kind == "request_contact":
+                label = translate(SHARE_PHONE)
+                if rendered:
+                    rendered[-1] = replace(rendered[-1], request_contact=label)
+                else:
+                    rendered.append(Rendered(text=label, request_contact=label))
+                continue
+            if kind == "lead_summary":
+                rendered.append(self.summary(language, message.custom.get("profile") or {}))
+                continue
+            if kind:
+                continue  # other custom payloads are for the assistant, not for display
             buttons = tuple(Button(title=translate(b.title), payload=b.payload) for b in message.buttons)
             if message.text:
                 chunks = split_text(translate(message.text))
@@ -98,6 +113,26 @@ class Renderer:
             if message.image:
                 rendered.append(Rendered(image=message.image))
         return rendered
+
+    def value(self, language: str, key: object) -> str:
+        """A profile value's label: option keys translated, numbers and free text as they are."""
+        if isinstance(key, bool):
+            return self.translator(language)(YES if key else NO)
+        label = VALUE_LABELS.get(str(key))
+        return self.translator(language)(label) if label else str(key)
+
+    def summary(self, language: str, profile: dict[str, object]) -> Rendered:
+        """The registration summary, every value localized."""
+        values = {name: self.value(language, profile.get(name, "")) for name in SUMMARY_FIELDS}
+        return Rendered(text=self.translator(language)(SUMMARY) % values)
+
+    def saved(self, language: str, route: str, has_passport: bool) -> list[Rendered]:
+        """The confirmation after saving, with the route recommendation and next steps."""
+        translate = self.translator(language)
+        advice = translate(ROUTES.get(route, ROUTES["explore"]))
+        if not has_passport:
+            advice += "\n" + translate(NO_PASSPORT)
+        return [Rendered(text=translate(SAVED)), Rendered(text=advice)]
 
 
 def isolate_ltr_runs(text: str) -> str:
@@ -116,3 +151,124 @@ def split_text(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
         rest = rest[cut:].lstrip()
     chunks.append(rest)
     return chunks
+
+
+# Registration (leads). Values are canonical keys from the dialogue engine, shown with these labels.
+SHARE_PHONE = _("Share my phone number")
+SUMMARY = _(
+    "Please check your details:\n"
+    "Name: %(full_name)s\n"
+    "Phone: %(phone)s\n"
+    "City: %(city)s\n"
+    "Age: %(age)s\n"
+    "Education: %(education)s\n"
+    "Field: %(field)s\n"
+    "Japanese: %(japanese_level)s\n"
+    "Work experience: %(experience_years)s years\n"
+    "Passport: %(has_passport)s"
+)
+SAVED = _(
+    "Thank you, your registration is saved. Placement staff may contact you about suitable legitimate openings. "
+    "This is not a job offer, and nobody from us will ask you for money. See what we hold with /mydata, erase it "
+    "with /delete."
+)
+INVALID_PROFILE = _("Sorry, something went wrong with your registration. Please type /apply to try again.")
+YES = _("Yes")
+NO = _("No")
+VALUE_LABELS = {
+    "none": _("None"),
+    "primary": _("Primary / Middle"),
+    "matric": _("Matric"),
+    "intermediate": _("Intermediate (FA/FSc/ICS)"),
+    "diploma": _("Diploma / DAE"),
+    "bachelor": _("Bachelor's degree"),
+    "master": _("Master's or higher"),
+    "it": _("IT / software"),
+    "nursing_care": _("Nursing care"),
+    "building_cleaning": _("Building cleaning"),
+    "manufacturing": _("Manufacturing"),
+    "construction": _("Construction"),
+    "shipbuilding": _("Shipbuilding"),
+    "automobile_repair": _("Car repair"),
+    "aviation": _("Aviation"),
+    "accommodation": _("Hotels"),
+    "agriculture": _("Agriculture"),
+    "fishery": _("Fishery"),
+    "food_manufacturing": _("Food manufacturing"),
+    "food_service": _("Restaurants"),
+    "automobile_transport": _("Driving / transport"),
+    "railway": _("Railway"),
+    "forestry": _("Forestry"),
+    "wood_industry": _("Wood industry"),
+    "other": _("Something else"),
+    "studying": _("Studying now"),
+    "n5": "JLPT N5",
+    "n4": "JLPT N4",
+    "n3": "JLPT N3",
+    "n2": "JLPT N2",
+    "n1": "JLPT N1",
+    "jft_a2": "JFT-Basic A2",
+}
+# Route recommendations (bot/leads.py decides which). facts.md IDs are in each comment.
+ROUTES = {
+    # R1.5, E5.1, E5.7
+    "engineer_degree": _(
+        "Your best fit is the Engineer/Specialist in Humanities/International Services visa: it needs a job offer "
+        "from a Japanese employer, a degree related to the job, and pay equal to a Japanese employee's. "
+        "Next steps: prepare a CV for Japanese IT companies, and study Japanese; many employers ask for it."
+    ),
+    # E5.1
+    "engineer_experience": _(
+        "Without a related degree, the Engineer visa is still possible with 10 or more years of experience in the "
+        "field, plus a job offer from a Japanese employer. Next steps: collect experience letters and prepare a CV."
+    ),
+    # C0.1, E5.1
+    "it_no_degree": _(
+        "IT is not an SSW field, and the Engineer visa needs a related degree or 10 years of experience. "
+        "Next steps: complete a related degree or gain experience, or consider an SSW field that matches your "
+        "skills."
+    ),
+    # R1.3, L3.1, K4.1
+    "ssw_ready": _(
+        "Your Japanese level meets the SSW (i) language rule. Next step: pass the skills test of your field "
+        "(see ssw.go.jp), then look for an employer through OEC or a licensed promoter."
+    ),
+    # L3.1, L3.12, T9.1
+    "japanese_first": _(
+        "For SSW (i) you first need JLPT N4 or JFT-Basic A2. Next step: study Japanese (see /help → Learn "
+        "Japanese), then take the skills test of your field."
+    ),
+    # D6.1
+    "too_young": _("SSW needs you to be at least 18. Meanwhile, start learning Japanese; it takes time."),
+    # R1.1
+    "explore": _("Compare the legal routes to Japan under /help → Ways to work in Japan to find the best fit."),
+}
+NO_PASSPORT = _("You will also need a valid passport: apply early, it takes time.")
+MY_DATA_NONE = _("We do not hold any personal data about you.")
+MY_DATA = _(
+    "This is what we hold about you:\n"
+    "%(summary)s\n"
+    "Registered: %(created)s (consent version %(consent_version)s)\n"
+    "Status: %(status)s\n"
+    "Topics you asked about: %(topics)s\n"
+    "Erase everything with /delete."
+)
+CONFIRM_DELETE = _(
+    "Do you want to erase your registration, your topics and your conversation history? This cannot be undone."
+)
+DELETE_YES = _("Yes, erase everything")
+DELETE_NO = _("No, keep it")
+DELETED = _("Done: everything we held about you has been erased.")
+DELETE_KEPT = _("Nothing was erased.")
+SUMMARY_FIELDS = (
+    "full_name",
+    "phone",
+    "city",
+    "age",
+    "education",
+    "field",
+    "japanese_level",
+    "experience_years",
+    "has_passport",
+)
+STORAGE_DOWN = _("Sorry, I cannot reach our records right now. Please try again in a few minutes.")

@@ -17,4 +17,5 @@ if [ -z "${RASA_URL:-}" ]; then
   done
   export RASA_URL="http://127.0.0.1:$port"
 fi
+.venv/bot/bin/python -m bot migrate
 .venv/bot/bin/python -m bot run

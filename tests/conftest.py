@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -12,11 +15,12 @@ from telegram import Update
 from telegram.ext import ApplicationBuilder
 from telegram.request import HTTPXRequest
 
-from bot.app import build_application, build_assistant
+from bot.app import Services, build_application
 from bot.chat import TelegramApp
 from bot.config import PROJECT_ROOT, Settings
 from bot.dialogue import DialogueClient
 from bot.i18n import Catalogs
+from bot.migrations import migrate
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.rasa_server import rasa_server
 
@@ -41,9 +45,10 @@ def rasa_url() -> Iterator[str]:
 class Harness:
     """A real Application wired like production, with the Bot API faked at the HTTP edge."""
 
-    def __init__(self, application: TelegramApp, telegram: FakeTelegram) -> None:
+    def __init__(self, application: TelegramApp, telegram: FakeTelegram, settings: Settings) -> None:
         self.application = application
         self.telegram = telegram
+        self.settings = settings
 
     async def send(self, update: dict[str, Any]) -> None:
         """Feed one update through the application's handlers."""
@@ -51,27 +56,34 @@ class Harness:
 
 
 @pytest.fixture
-async def make_harness() -> AsyncIterator[Callable[..., Any]]:
+async def make_harness(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
     """Build harnesses around a given dialogue client; shuts them down afterwards."""
     started: list[TelegramApp] = []
 
     async def build(dialogue: DialogueClient, env: dict[str, str] | None = None) -> Harness:
-        settings = Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, **(env or {})})
+        defaults = {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
+            "LEAD_OUTBOX": str(tmp_path / "outbox.jsonl"),
+            "RASA_TRACKER_DB_URL": "none",
+        }
+        settings = Settings.from_env({**defaults, **(env or {})})
+        await migrate(settings.database_url)
         telegram = FakeTelegram()
-        request = HTTPXRequest(httpx_kwargs={"transport": telegram.transport()})
         builder = (
             ApplicationBuilder()
-            .request(request)
+            .request(HTTPXRequest(httpx_kwargs={"transport": telegram.transport()}))
             .get_updates_request(HTTPXRequest(httpx_kwargs={"transport": telegram.transport()}))
         )
-        application = build_application(settings, build_assistant(settings, dialogue), dialogue, builder=builder)
+        application = build_application(settings, Services.open(settings, dialogue), builder=builder)
         await application.initialize()
         started.append(application)
-        return Harness(application, telegram)
+        return Harness(application, telegram, settings)
 
     yield build
     for application in started:
         await application.shutdown()
+        await application.post_shutdown(application)  # type: ignore[misc]  # closes our services
 
 
 def fake_rasa(reply: Callable[[dict[str, Any]], httpx.Response]) -> DialogueClient:
@@ -81,3 +93,25 @@ def fake_rasa(reply: Callable[[dict[str, Any]], httpx.Response]) -> DialogueClie
         return reply(json.loads(request.content))
 
     return DialogueClient("http://rasa.test", 5.0, transport=httpx.MockTransport(handle))
+
+
+POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database on the machine's server; dropped afterwards."""
+    from sqlalchemy import create_engine, text
+
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(
+        POSTGRES_ADMIN_URL.replace("postgresql:", "postgresql+psycopg:", 1), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

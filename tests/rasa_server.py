@@ -6,7 +6,7 @@ import os
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -38,14 +38,55 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def write_endpoints(directory: Path, actions_port: int, tracker_db: Path) -> Path:
+    """An endpoints.yml for a throw-away server: its own action server port and tracker database."""
+    path = directory / "endpoints.yml"
+    path.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n'
+    )
+    return path
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _wait_until(ready: Callable[[], bool], process: subprocess.Popen[bytes], log: Path, deadline: float) -> None:
+    while True:
+        if process.poll() is not None:
+            raise RasaServerError(f"{log.name}: exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            if ready():
+                return
+        except (httpx.HTTPError, ValueError):
+            pass
+        if time.monotonic() > deadline:
+            raise RasaServerError(f"{log.name}: not ready in time:\n{log.read_text()[-3000:]}")
+        time.sleep(0.5)
+
+
 @contextmanager
-def rasa_server(model: Path | None = None, port: int | None = None, timeout: float = 180.0) -> Iterator[str]:
-    """Run `rasa run --enable-api` with `model`; yield its base URL; stop it afterwards."""
+def rasa_server(
+    model: Path | None = None, port: int | None = None, timeout: float = 180.0, tracker_db: Path | None = None
+) -> Iterator[str]:
+    """Run the action server and `rasa run --enable-api` with `model`; yield the base URL; stop both."""
     model = model or current_model()
     port = port or free_port()
-    log_path = ROOT / "data" / f"rasa-test-{port}.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
+    actions_port = free_port()
+    work = ROOT / "data" / f"rasa-test-{port}"
+    work.mkdir(parents=True, exist_ok=True)
+    if tracker_db is None:
+        tracker_db = work / "tracker.db"
+        tracker_db.unlink(missing_ok=True)
+    endpoints = write_endpoints(work, actions_port, tracker_db)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    actions_command = [str(RASA_BIN), "run", "actions", "--actions", "actions", "--port", str(actions_port)]
     command = [
         str(RASA_BIN),
         "run",
@@ -58,28 +99,29 @@ def rasa_server(model: Path | None = None, port: int | None = None, timeout: flo
         str(model),
         "--credentials",
         str(ROOT / "credentials.yml"),
+        "--endpoints",
+        str(endpoints),
     ]
-    with open(log_path, "wb") as log:
+    with open(work / "actions.log", "wb") as actions_log:
+        actions = subprocess.Popen(actions_command, cwd=ROOT, env=env, stdout=actions_log, stderr=subprocess.STDOUT)
+    with open(work / "rasa.log", "wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise RasaServerError(f"Rasa exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{url}/status", timeout=2).json().get("model_file"):
-                    break
-            except (httpx.HTTPError, ValueError):
-                pass
-            if time.monotonic() > deadline:
-                raise RasaServerError(f"Rasa did not load a model in {timeout:.0f}s:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.5)
+        _wait_until(
+            lambda: bool(httpx.get(f"{url}/status", timeout=2).json().get("model_file")),
+            process,
+            work / "rasa.log",
+            deadline,
+        )
+        _wait_until(
+            lambda: httpx.get(f"http://127.0.0.1:{actions_port}/health", timeout=2).status_code == 200,
+            actions,
+            work / "actions.log",
+            deadline,
+        )
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        _stop(process)
+        _stop(actions)

@@ -1,0 +1,121 @@
+"""Actions of the lead registration: consent, answer validation, summary and submission.
+
+The actions only shape the conversation; storing the lead is the adapter's job. The finished
+profile leaves Rasa as a custom message {"kind": "lead_complete", ...} (see bot/dialogue.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import validation
+
+# Bump when the consent text in domain.yml (utter_ask_consent) changes; stored with each lead.
+CONSENT_VERSION = "2026-11-v1"
+PROFILE_SLOTS = ("full_name", "phone", "city", "age", "education", "field", "japanese_level", "experience_years",
+                 "has_passport")
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    "full_name": validation.parse_name,
+    "phone": validation.parse_phone,
+    "city": validation.parse_city,
+    "age": validation.parse_age,
+    "education": validation.parse_education,
+    "field": validation.parse_field,
+    "japanese_level": validation.parse_japanese_level,
+    "experience_years": validation.parse_experience,
+    "has_passport": validation.parse_yes_no,
+}
+
+
+def profile(tracker: Tracker) -> dict[str, Any]:
+    """The profile slots as a plain dict."""
+    return {slot: tracker.get_slot(slot) for slot in PROFILE_SLOTS}
+
+
+class ValidateLeadForm(FormValidationAction):
+    """Checks each answer; an invalid one is cleared and the user gets a specific re-prompt."""
+
+    def name(self) -> str:
+        return "validate_lead_form"
+
+    async def validate(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                       domain: DomainDict) -> list[EventType]:
+        """Validate only the slot that was just asked for, using its parser."""
+        requested = tracker.get_slot("requested_slot")
+        events: list[EventType] = []
+        for slot, parser in _PARSERS.items():
+            value = tracker.get_slot(slot)
+            if value is None or slot != requested:
+                continue
+            parsed = parser(str(value))
+            if parsed is None:
+                dispatcher.utter_message(response=f"utter_invalid_{slot}")
+            events.append(SlotSet(slot, parsed))
+        return events
+
+
+class ActionRecordConsent(Action):
+    """Remembers when, and to which version of the consent text, the user agreed."""
+
+    def name(self) -> str:
+        return "action_record_consent"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        return [SlotSet("consent_at", datetime.now(timezone.utc).isoformat(timespec="seconds")),
+                SlotSet("consent_version", CONSENT_VERSION)]
+
+
+class ActionShowSummary(Action):
+    """Sends the profile for the adapter to show as a localized summary with confirm/correct buttons."""
+
+    def name(self) -> str:
+        return "action_show_summary"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(json_message={"kind": "lead_summary", "profile": profile(tracker)})
+        dispatcher.utter_message(response="utter_confirm_profile")
+        return []
+
+
+class ActionSubmitLead(Action):
+    """Hands the confirmed profile to the adapter, which stores it."""
+
+    def name(self) -> str:
+        return "action_submit_lead"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(json_message={
+            "kind": "lead_complete",
+            "profile": profile(tracker),
+            "consent_at": tracker.get_slot("consent_at"),
+            "consent_version": tracker.get_slot("consent_version"),
+        })
+        return []
+
+
+class ActionRestartProfile(Action):
+    """Clears the answers (keeping consent) so the form asks them again."""
+
+    def name(self) -> str:
+        return "action_restart_profile"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        return [SlotSet(slot, None) for slot in PROFILE_SLOTS]
+
+
+class ActionCancelForm(Action):
+    """Leaves the form; answers given so far are forgotten."""
+
+    def name(self) -> str:
+        return "action_cancel_lead"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(response="utter_lead_cancelled")
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *[SlotSet(s, None) for s in PROFILE_SLOTS]]

@@ -1,0 +1,95 @@
+"""Database models (SQLAlchemy 2, typed). Only people who consented have rows that identify them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+LEAD_STATUSES = ("new", "contacted", "qualified", "placed", "rejected")
+
+
+def utcnow() -> datetime:
+    """The current time in UTC (stored timezone-aware)."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+
+class User(Base):
+    """A Telegram user who consented to registration."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    lead: Mapped[Lead | None] = relationship(back_populates="user", cascade="all, delete-orphan", uselist=False)
+    topics: Mapped[list[TopicAsked]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+
+class Lead(Base):
+    """One registration per user; applying again updates it and adds to its history."""
+
+    __tablename__ = "leads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str] = mapped_column(String(20))
+    city: Mapped[str] = mapped_column(String(80), index=True)
+    age: Mapped[int] = mapped_column(Integer)
+    education: Mapped[str] = mapped_column(String(32))
+    field: Mapped[str] = mapped_column(String(32), index=True)
+    japanese_level: Mapped[str] = mapped_column(String(16), index=True)
+    experience_years: Mapped[int] = mapped_column(Integer)
+    has_passport: Mapped[bool] = mapped_column(Boolean)
+    language: Mapped[str] = mapped_column(String(16), index=True)
+    route: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="new", index=True)
+    source: Mapped[str] = mapped_column(String(32), default="telegram")
+    consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    consent_version: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="lead")
+    history: Mapped[list[LeadEvent]] = relationship(
+        back_populates="lead", cascade="all, delete-orphan", order_by="LeadEvent.id"
+    )
+
+
+class LeadEvent(Base):
+    """What happened to a lead: created, updated by the user, status changed by staff."""
+
+    __tablename__ = "lead_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    kind: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(120), default="user")
+    note: Mapped[str] = mapped_column(Text, default="")
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    lead: Mapped[Lead] = relationship(back_populates="history")
+
+
+class TopicAsked(Base):
+    """A question's topic. `user_id` is set only for users who consented; otherwise the row is anonymous."""
+
+    __tablename__ = "topics_asked"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    topic: Mapped[str] = mapped_column(String(40), index=True)
+    asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+    user: Mapped[User | None] = relationship(back_populates="topics")

@@ -1,0 +1,182 @@
+"""Units of work on the database. Each public method owns its transaction."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import selectinload
+
+from bot.models import Lead, LeadEvent, TopicAsked, User, utcnow
+
+log = logging.getLogger(__name__)
+
+PROFILE_FIELDS = (
+    "full_name",
+    "phone",
+    "city",
+    "age",
+    "education",
+    "field",
+    "japanese_level",
+    "experience_years",
+    "has_passport",
+)
+
+
+class StorageUnavailable(RuntimeError):
+    """The database could not be reached or refused the work."""
+
+
+def async_url(url: str) -> str:
+    """Map plain SQLAlchemy URLs to their asyncio drivers (sqlite → aiosqlite, postgresql → asyncpg)."""
+    if url.startswith("sqlite:"):
+        return "sqlite+aiosqlite:" + url[len("sqlite:") :]
+    for prefix in ("postgresql:", "postgres:", "postgresql+psycopg2:", "postgresql+psycopg:"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg:" + url[len(prefix) :]
+    return url
+
+
+@dataclass(frozen=True)
+class LeadRecord:
+    """What is needed to store a lead."""
+
+    sender_id: str
+    profile: dict[str, Any]
+    language: str
+    route: str
+    consent_at: datetime
+    consent_version: str
+    source: str = "telegram"
+
+
+@dataclass(frozen=True)
+class SavedLead:
+    """The stored lead's id and whether it was new."""
+
+    lead_id: int
+    created: bool
+
+
+@dataclass(frozen=True)
+class UserData:
+    """Everything held about one user, for /mydata."""
+
+    language: str
+    first_seen: datetime
+    lead: dict[str, Any] | None
+    topics: list[tuple[str, datetime]] = field(default_factory=list)
+
+
+class Repository:
+    """Database access for the adapter and the dashboard."""
+
+    def __init__(self, url: str, **engine_options: Any) -> None:
+        self.engine: AsyncEngine = create_async_engine(async_url(url), pool_pre_ping=True, **engine_options)
+        self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """A transaction: committed on success, rolled back on error; database errors become StorageUnavailable."""
+        try:
+            async with self._sessions() as session, session.begin():
+                yield session
+        except (SQLAlchemyError, OSError, ConnectionError) as err:
+            raise StorageUnavailable(f"database error: {type(err).__name__}") from err
+
+    async def save_lead(self, record: LeadRecord) -> SavedLead:
+        """Insert or update the user's lead and append to its history."""
+        profile = {key: record.profile[key] for key in PROFILE_FIELDS}
+        async with self.session() as session:
+            user = await session.scalar(select(User).where(User.sender_id == record.sender_id))
+            if user is None:
+                user = User(sender_id=record.sender_id, language=record.language)
+                session.add(user)
+                await session.flush()
+            user.language, user.last_seen = record.language, utcnow()
+            lead = await session.scalar(select(Lead).where(Lead.user_id == user.id))
+            created = lead is None
+            if lead is None:
+                lead = Lead(
+                    user_id=user.id,
+                    status="new",
+                    **profile,
+                    language=record.language,
+                    route=record.route,
+                    source=record.source,
+                    consent_at=record.consent_at,
+                    consent_version=record.consent_version,
+                )
+                session.add(lead)
+            else:
+                for key, value in profile.items():
+                    setattr(lead, key, value)
+                lead.language, lead.route, lead.updated_at = record.language, record.route, utcnow()
+                lead.consent_at, lead.consent_version = record.consent_at, record.consent_version
+            await session.flush()
+            session.add(
+                LeadEvent(
+                    lead_id=lead.id,
+                    kind="created" if created else "updated",
+                    snapshot={**profile, "route": record.route},
+                )
+            )
+            return SavedLead(lead_id=lead.id, created=created)
+
+    async def record_topic(self, sender_id: str, topic: str) -> None:
+        """Count a question's topic; linked to the user only if they registered (consented)."""
+        async with self.session() as session:
+            user_id = await session.scalar(select(User.id).where(User.sender_id == sender_id))
+            session.add(TopicAsked(user_id=user_id, topic=topic))
+
+    async def user_data(self, sender_id: str) -> UserData | None:
+        """Everything held about a user, or None."""
+        async with self.session() as session:
+            user = await session.scalar(
+                select(User)
+                .where(User.sender_id == sender_id)
+                .options(selectinload(User.lead), selectinload(User.topics))
+            )
+            if user is None:
+                return None
+            lead = None
+            if user.lead is not None:
+                lead = {key: getattr(user.lead, key) for key in PROFILE_FIELDS}
+                lead.update(
+                    status=user.lead.status,
+                    consent_at=user.lead.consent_at,
+                    consent_version=user.lead.consent_version,
+                    created_at=user.lead.created_at,
+                )
+            topics = sorted(((t.topic, t.asked_at) for t in user.topics), key=lambda item: item[1])
+            return UserData(language=user.language, first_seen=user.first_seen, lead=lead, topics=topics)
+
+    async def delete_user(self, sender_id: str) -> bool:
+        """Erase the user, their lead, its history and their topics. True if anything was deleted."""
+        async with self.session() as session:
+            user_id = await session.scalar(select(User.id).where(User.sender_id == sender_id))
+            if user_id is None:
+                return False
+            lead_ids = select(Lead.id).where(Lead.user_id == user_id).scalar_subquery()
+            await session.execute(delete(LeadEvent).where(LeadEvent.lead_id.in_(lead_ids)))
+            await session.execute(delete(Lead).where(Lead.user_id == user_id))
+            await session.execute(delete(TopicAsked).where(TopicAsked.user_id == user_id))
+            await session.execute(delete(User).where(User.id == user_id))
+            return True
+
+    async def count_leads(self) -> int:
+        """How many leads there are."""
+        async with self.session() as session:
+            return int(await session.scalar(select(func.count(Lead.id))) or 0)
+
+    async def dispose(self) -> None:
+        """Close the connection pool."""
+        await self.engine.dispose()
