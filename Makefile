@@ -12,7 +12,7 @@ LANGS     := ur ur_Latn
 MO_FILES  := $(foreach l,$(LANGS),locales/$(l)/LC_MESSAGES/messages.mo)
 RASA_DATA := nlu stories responses
 
-.PHONY: run test rasa-server model setup i18n i18n-compile lint eval clean
+.PHONY: run test rasa-server model setup i18n i18n-compile lint eval bench clean
 
 ## run: set up, train if needed, start Rasa and the assistant (terminal chat without TELEGRAM_BOT_TOKEN)
 run: setup model i18n-compile
@@ -24,9 +24,10 @@ rasa-server: setup model
 
 ## test: every check and test suite
 test: setup model i18n-compile
+	scripts/system-deps.sh
 	$(RASA) data validate --domain domain.yml --data $(RASA_DATA) --config config.yml
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out data/results/core
-	$(BOT_VENV)/bin/ruff check bot tests rasa_ext
+	$(BOT_VENV)/bin/ruff check bot tests rasa_ext actions bench
 	$(BOT_VENV)/bin/mypy
 	RASA_MODEL=$(MODEL) $(PY) -m pytest
 
@@ -34,6 +35,10 @@ test: setup model i18n-compile
 eval: setup model
 	RASA_MODEL=$(MODEL) $(PY) -m tests.evaluate --write data/results/eval.json
 	$(RASA) test nlu --nlu nlu --config config.yml --cross-validation --folds 3 --out data/results/cross-validation
+
+## bench: latency against load (adapter vs. Rasa direct), cold start, training time, memory
+bench: setup model i18n-compile
+	RASA_MODEL=$(MODEL) $(PY) -m bench.run
 
 setup: $(RASA_VENV)/.installed $(BOT_VENV)/.installed
 
@@ -68,7 +73,7 @@ locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(BOT_VENV)
 	$(BOT_VENV)/bin/pybabel compile -i $< -o $@ -l $* >/dev/null
 
 lint:
-	$(BOT_VENV)/bin/ruff check bot tests rasa_ext
+	$(BOT_VENV)/bin/ruff check bot tests rasa_ext actions bench
 	$(BOT_VENV)/bin/mypy
 
 clean:

@@ -19,8 +19,17 @@ from actions import validation
 
 # Bump when the consent text in domain.yml (utter_ask_consent) changes; stored with each lead.
 CONSENT_VERSION = "2026-11-v1"
-PROFILE_SLOTS = ("full_name", "phone", "city", "age", "education", "field", "japanese_level", "experience_years",
-                 "has_passport")
+PROFILE_SLOTS = (
+    "full_name",
+    "phone",
+    "city",
+    "age",
+    "education",
+    "field",
+    "japanese_level",
+    "experience_years",
+    "has_passport",
+)
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "full_name": validation.parse_name,
     "phone": validation.parse_phone,
@@ -39,26 +48,30 @@ def profile(tracker: Tracker) -> dict[str, Any]:
     return {slot: tracker.get_slot(slot) for slot in PROFILE_SLOTS}
 
 
+def _validator(slot: str, parser: Callable[[str], Any]) -> Callable[..., Any]:
+    async def validate(
+        self: FormValidationAction, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        # The raw answer as typed (the slot may hold a button payload or the text).
+        parsed = parser(str(value)) if value is not None else None
+        if parsed is None:
+            dispatcher.utter_message(response=f"utter_invalid_{slot}")
+        return {slot: parsed}
+
+    validate.__name__ = f"validate_{slot}"
+    validate.__doc__ = f"Check and normalise the answer for {slot}."
+    return validate
+
+
 class ValidateLeadForm(FormValidationAction):
     """Checks each answer; an invalid one is cleared and the user gets a specific re-prompt."""
 
     def name(self) -> str:
         return "validate_lead_form"
 
-    async def validate(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                       domain: DomainDict) -> list[EventType]:
-        """Validate only the slot that was just asked for, using its parser."""
-        requested = tracker.get_slot("requested_slot")
-        events: list[EventType] = []
-        for slot, parser in _PARSERS.items():
-            value = tracker.get_slot(slot)
-            if value is None or slot != requested:
-                continue
-            parsed = parser(str(value))
-            if parsed is None:
-                dispatcher.utter_message(response=f"utter_invalid_{slot}")
-            events.append(SlotSet(slot, parsed))
-        return events
+
+for _slot, _parser in _PARSERS.items():
+    setattr(ValidateLeadForm, f"validate_{_slot}", _validator(_slot, _parser))
 
 
 class ActionRecordConsent(Action):
@@ -68,8 +81,10 @@ class ActionRecordConsent(Action):
         return "action_record_consent"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        return [SlotSet("consent_at", datetime.now(timezone.utc).isoformat(timespec="seconds")),
-                SlotSet("consent_version", CONSENT_VERSION)]
+        return [
+            SlotSet("consent_at", datetime.now(timezone.utc).isoformat(timespec="seconds")),
+            SlotSet("consent_version", CONSENT_VERSION),
+        ]
 
 
 class ActionShowSummary(Action):
@@ -91,12 +106,14 @@ class ActionSubmitLead(Action):
         return "action_submit_lead"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(json_message={
-            "kind": "lead_complete",
-            "profile": profile(tracker),
-            "consent_at": tracker.get_slot("consent_at"),
-            "consent_version": tracker.get_slot("consent_version"),
-        })
+        dispatcher.utter_message(
+            json_message={
+                "kind": "lead_complete",
+                "profile": profile(tracker),
+                "consent_at": tracker.get_slot("consent_at"),
+                "consent_version": tracker.get_slot("consent_version"),
+            }
+        )
         return []
 
 

@@ -12,14 +12,31 @@ import unicodedata
 MIN_AGE, MAX_AGE = 16, 60
 MAX_EXPERIENCE = 45
 
-_DIGITS = str.maketrans({**{chr(0x06F0 + i): str(i) for i in range(10)}, **{chr(0x0660 + i): str(i) for i in range(10)}})
+_DIGITS = str.maketrans(
+    {**{chr(0x06F0 + i): str(i) for i in range(10)}, **{chr(0x0660 + i): str(i) for i in range(10)}}
+)
 _NUMBER = re.compile(r"\d{1,3}")
 
 EDUCATION = ("none", "primary", "matric", "intermediate", "diploma", "bachelor", "master")
 FIELDS = (
-    "it", "nursing_care", "building_cleaning", "manufacturing", "construction", "shipbuilding", "automobile_repair",
-    "aviation", "accommodation", "agriculture", "fishery", "food_manufacturing", "food_service",
-    "automobile_transport", "railway", "forestry", "wood_industry", "other",
+    "it",
+    "nursing_care",
+    "building_cleaning",
+    "manufacturing",
+    "construction",
+    "shipbuilding",
+    "automobile_repair",
+    "aviation",
+    "accommodation",
+    "agriculture",
+    "fishery",
+    "food_manufacturing",
+    "food_service",
+    "automobile_transport",
+    "railway",
+    "forestry",
+    "wood_industry",
+    "other",
 )
 JAPANESE_LEVELS = ("none", "studying", "n5", "n4", "n3", "n2", "n1", "jft_a2")
 
@@ -28,13 +45,63 @@ _EDUCATION_WORDS = {
     "none": ("none", "no education", "koi nahi", "kuch nahi", "ان پڑھ", "کوئی نہیں"),
     "primary": ("primary", "middle", "8th", "پرائمری", "مڈل"),
     "matric": ("matric", "matriculation", "ssc", "10th", "o level", "o-level", "میٹرک"),
-    "intermediate": ("intermediate", "inter", "fa", "fsc", "f.sc", "ics", "i.com", "icom", "hssc", "a level",
-                     "a-level", "12th", "انٹر", "ایف اے", "ایف ایس سی"),
+    "intermediate": (
+        "intermediate",
+        "inter",
+        "fa",
+        "fsc",
+        "f.sc",
+        "ics",
+        "i.com",
+        "icom",
+        "hssc",
+        "a level",
+        "a-level",
+        "12th",
+        "انٹر",
+        "ایف اے",
+        "ایف ایس سی",
+    ),
     "diploma": ("diploma", "dae", "technical", "tevta", "ڈپلومہ", "ڈی اے ای"),
-    "bachelor": ("bachelor", "bachelors", "graduate", "graduation", "ba", "bsc", "b.sc", "bs", "bscs", "bs cs", "be",
-                 "bachelor's", "bcom", "b.com", "bba", "b.e", "degree", "بیچلر", "گریجویٹ", "بی اے", "بی ایس"),
-    "master": ("master", "masters", "ms", "mphil", "m.phil", "msc", "m.sc", "mba", "ma", "phd", "master's",
-               "ماسٹر", "ایم اے", "ایم ایس"),
+    "bachelor": (
+        "bachelor",
+        "bachelors",
+        "graduate",
+        "graduation",
+        "ba",
+        "bsc",
+        "b.sc",
+        "bs",
+        "bscs",
+        "bs cs",
+        "be",
+        "bachelor's",
+        "bcom",
+        "b.com",
+        "bba",
+        "b.e",
+        "degree",
+        "بیچلر",
+        "گریجویٹ",
+        "بی اے",
+        "بی ایس",
+    ),
+    "master": (
+        "master",
+        "masters",
+        "ms",
+        "mphil",
+        "m.phil",
+        "msc",
+        "m.sc",
+        "mba",
+        "ma",
+        "phd",
+        "master's",
+        "ماسٹر",
+        "ایم اے",
+        "ایم ایس",
+    ),
 }
 _FIELD_WORDS = {
     "it": ("it", "software", "computer", "programming", "developer", "web", "آئی ٹی", "سافٹ ویئر", "کمپیوٹر"),
@@ -83,8 +150,12 @@ def _lookup(text: str, table: dict[str, tuple[str, ...]], keys: tuple[str, ...])
         if answer in words:
             return key
     # A longer answer that names exactly one option ("I did BSCS from UET") counts too.
-    hits = {key for key, words in table.items() for word in words
-            if len(word) > 2 and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", answer)}
+    hits = {
+        key
+        for key, words in table.items()
+        for word in words
+        if len(word) > 2 and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", answer)
+    }
     return hits.pop() if len(hits) == 1 else None
 
 
@@ -127,8 +198,9 @@ def parse_phone(text: str) -> str | None:
 def parse_city(text: str) -> str | None:
     """A city or town name: 2-40 letters (any script)."""
     city = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().strip(".")
-    if not 2 <= len(city) <= 40 or not all(ch.isalpha() or ch in " -'" or unicodedata.category(ch).startswith("M")
-                                           for ch in city):
+    if not 2 <= len(city) <= 40 or not all(
+        ch.isalpha() or ch in " -'" or unicodedata.category(ch).startswith("M") for ch in city
+    ):
         return None
     return city.title() if city.isascii() else city
 

@@ -7,7 +7,7 @@ import asyncio
 import logging
 import sys
 
-from bot.app import serve_console, serve_telegram
+from bot.app import add_staff, serve_console, serve_dashboard, serve_telegram
 from bot.config import Settings, SettingsError
 from bot.migrations import upgrade_database
 
@@ -31,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     if args.command == "migrate":
         upgrade_database(settings.database_url)
+    elif args.command == "staff":
+        return add_staff(settings, args.email)
+    elif args.command == "dashboard":
+        serve_dashboard(settings)
     elif args.command == "run" and settings.telegram_token:
         serve_telegram(settings)
     else:

@@ -10,14 +10,15 @@ from typing import Any
 
 from telegram.ext import AIORateLimiter, ApplicationBuilder
 
-from bot.assistant import Assistant
-from bot.chat import ChatAdapter, TelegramApp, TelegramStaffNotifier
+from bot.assistant import Assistant, StaffDesk
+from bot.chat import ChatAdapter, TelegramApp, TelegramStaffDesk, TelegramStaffNotifier
 from bot.config import Settings
 from bot.console import run_console
 from bot.dialogue import DialogueClient
 from bot.history import ConversationHistory
 from bot.i18n import Catalogs
 from bot.leads import LeadService, StaffNotifier
+from bot.migrations import upgrade_database
 from bot.replies import Renderer
 from bot.repository import Repository
 
@@ -52,7 +53,7 @@ class Services:
 
 
 def build_assistant(
-    settings: Settings, services: Services, notifier: StaffNotifier | None, source: str
+    settings: Settings, services: Services, notifier: StaffNotifier | None, source: str, desk: StaffDesk | None = None
 ) -> tuple[Assistant, LeadService]:
     """The channel-independent assistant and its lead service, with catalogs loaded once."""
     catalogs = Catalogs.load(settings.locales_dir)
@@ -66,6 +67,7 @@ def build_assistant(
         repository=services.repository,
         history=services.history,
         source=source,
+        desk=desk,
     )
     return assistant, leads
 
@@ -98,9 +100,11 @@ def build_application(settings: Settings, services: Services, builder: TelegramA
         .post_shutdown(shutdown)
         .build()
     )
-    notifier = TelegramStaffNotifier(application.bot, settings.staff_chat_id) if settings.staff_chat_id else None
-    assistant, leads = build_assistant(settings, services, notifier, source="telegram")
-    ChatAdapter(assistant).register(application)
+    staff_chat = settings.staff_chat_id
+    notifier = TelegramStaffNotifier(application.bot, staff_chat) if staff_chat else None
+    desk = TelegramStaffDesk(application.bot, staff_chat) if staff_chat else None
+    assistant, leads = build_assistant(settings, services, notifier, source="telegram", desk=desk)
+    ChatAdapter(assistant, staff_chat_id=staff_chat).register(application)
     return application
 
 
@@ -120,3 +124,40 @@ def serve_telegram(settings: Settings) -> None:
     application = build_application(settings, Services.open(settings))
     log.info("serving Telegram by long polling")
     application.run_polling(allowed_updates=["message", "callback_query"])
+
+
+def serve_dashboard(settings: Settings) -> None:
+    """The staff dashboard on 127.0.0.1:DASHBOARD_PORT until interrupted."""
+    import uvicorn
+
+    from bot.staff.app import create_dashboard
+
+    upgrade_database(settings.database_url)
+    app = create_dashboard(settings, Repository(settings.database_url))
+    uvicorn.run(app, host="127.0.0.1", port=settings.dashboard_port, log_level="warning")
+
+
+def add_staff(settings: Settings, email: str) -> int:
+    """Create (or reset) a staff account; the password is read from STAFF_PASSWORD or asked for."""
+    import getpass
+    import os
+
+    from bot.staff.accounts import AccountError, StaffAccounts
+
+    password = os.environ.get("STAFF_PASSWORD") or getpass.getpass(f"Password for {email}: ")
+    upgrade_database(settings.database_url)
+
+    async def add() -> None:
+        repository = Repository(settings.database_url)
+        try:
+            await StaffAccounts(repository).add(email, password)
+        finally:
+            await repository.dispose()
+
+    try:
+        asyncio.run(add())
+    except AccountError as err:
+        print(f"error: {err}")
+        return 2
+    print(f"staff account {email.strip().lower()} is ready")
+    return 0

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Protocol
 
 from bot import replies
@@ -22,6 +24,7 @@ from bot.repository import Repository, StorageUnavailable
 log = logging.getLogger(__name__)
 
 MAX_INPUT_CHARS = 2000
+RECENT_MESSAGES = 5
 # Payloads a button may carry back: "/intent" or "/faq/<topic>". Rasa's internal intents are refused
 # so that forged callback data cannot restart or rewind a conversation.
 _PAYLOAD = re.compile(r"^/(?:faq/)?[a-z_]{1,40}$")
@@ -31,6 +34,14 @@ _CHOICE_PAYLOAD = re.compile(r"^[a-z0-9_]{1,24}$")
 DELETE_PAYLOAD_PREFIX = "del:"
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u206f\ufeff\u00ad]")
+
+
+class StaffDesk(Protocol):
+    """Where conversations handed to a person go (the staff Telegram chat)."""
+
+    async def forward(self, case_id: int, sender_id: str, language: str, messages: list[str]) -> None:
+        """Show staff the user's messages for case `case_id`."""
+        ...
 
 
 class Dialogue(Protocol):
@@ -71,6 +82,8 @@ class Assistant:
         repository: Repository | None = None,
         history: ConversationHistory | None = None,
         source: str = "telegram",
+        desk: StaffDesk | None = None,
+        handoff_timeout: timedelta = timedelta(hours=24),
     ) -> None:
         self._dialogue = dialogue
         self._renderer = renderer
@@ -81,6 +94,10 @@ class Assistant:
         self._repository = repository
         self._history = history
         self._source = source
+        self._desk = desk
+        self._handoff_timeout = handoff_timeout
+        # The last few messages of each user, only in memory, so that a person who takes over sees context.
+        self._recent: defaultdict[str, deque[str]] = defaultdict(lambda: deque(maxlen=RECENT_MESSAGES))
 
     def language_for(self, user: User, text: str = "") -> str:
         """The language to answer `user` in, given the message they just sent."""
@@ -127,7 +144,44 @@ class Assistant:
         if cleaned.startswith("/"):
             # Typed "/something" is a question, not a command for the engine: only buttons may send payloads.
             cleaned = cleaned.lstrip("/").strip() or cleaned
+        if await self._forwarded_to_staff(user, cleaned, language):
+            return []
+        self._recent[user.sender_id].append(cleaned)
         return await self._ask(user, cleaned, language)
+
+    async def _forwarded_to_staff(self, user: User, text: str, language: str) -> bool:
+        """While a person handles the user's case, their messages go to staff and the bot stays quiet."""
+        if self._desk is None or self._repository is None:
+            return False
+        try:
+            case = await self._repository.active_handoff(user.sender_id, self._handoff_timeout)
+        except StorageUnavailable:
+            log.warning("handoff state unknown: database unavailable")
+            return False
+        if case is None:
+            return False
+        await self._desk.forward(case, user.sender_id, language, [text])
+        return True
+
+    async def staff_reply(self, case_id: int, text: str) -> tuple[str, list[Rendered]] | None:
+        """A staff member's answer for the user of an open case: (their sender id, the message)."""
+        if self._repository is None:
+            return None
+        sender = await self._repository.handoff_sender(case_id)
+        if sender is None:
+            return None
+        language = self._memory.last.get(sender) or self._memory.chosen.get(sender) or self._default
+        return sender, [self._renderer.text(language, replies.STAFF_SAYS, text=text)]
+
+    async def close_case(self, case_id: int, closed_by: str) -> tuple[str, list[Rendered]] | None:
+        """Staff close a case: the user is told the assistant is back."""
+        if self._repository is None:
+            return None
+        sender = await self._repository.close_handoff(case_id, closed_by)
+        if sender is None:
+            return None
+        language = self._memory.last.get(sender) or self._memory.chosen.get(sender) or self._default
+        return sender, [self._renderer.text(language, replies.HANDOFF_CLOSED)]
 
     async def button(self, user: User, payload: str) -> list[Rendered]:
         """Answer a pressed button; forged or stale payloads get a polite refusal."""
@@ -209,6 +263,7 @@ class Assistant:
             log.exception("could not erase a user's data")
             return [self._renderer.text(language, replies.STORAGE_DOWN)]
         self._memory.chosen.pop(user.sender_id, None)
+        self._recent.pop(user.sender_id, None)
         return [self._renderer.text(language, replies.DELETED)]
 
     async def _ask(self, user: User, text: str, language: str) -> list[Rendered]:
@@ -224,7 +279,35 @@ class Assistant:
                 await self._record_topic(user, str(message.custom.get("topic", "")))
             elif kind == "lead_complete":
                 rendered += await self._submit_lead(user, message.custom, language)
+            elif kind == "job_openings":
+                rendered.append(await self._jobs(user, language))
+            elif kind == "handoff":
+                rendered.append(await self._hand_off(user, language))
         return rendered
+
+    async def _jobs(self, user: User, language: str) -> Rendered:
+        if self._repository is None:
+            return self._renderer.jobs(language, [])
+        try:
+            lead = await self._repository.lead_of(user.sender_id)
+            openings = await self._repository.open_jobs(
+                lead.field if lead else None, lead.japanese_level if lead else None
+            )
+        except StorageUnavailable:
+            log.warning("job openings unavailable: database unavailable")
+            return self._renderer.text(language, replies.STORAGE_DOWN)
+        return self._renderer.jobs(language, openings)
+
+    async def _hand_off(self, user: User, language: str) -> Rendered:
+        if self._desk is None or self._repository is None:
+            return self._renderer.text(language, replies.HANDOFF_UNAVAILABLE)
+        try:
+            case = await self._repository.open_handoff(user.sender_id)
+        except StorageUnavailable:
+            log.warning("handoff not opened: database unavailable")
+            return self._renderer.text(language, replies.HANDOFF_UNAVAILABLE)
+        await self._desk.forward(case, user.sender_id, language, list(self._recent[user.sender_id]))
+        return self._renderer.text(language, replies.HANDOFF_STARTED)
 
     async def _record_topic(self, user: User, topic: str) -> None:
         if self._repository is None or not topic:

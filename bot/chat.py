@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -41,14 +42,25 @@ TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 class ChatAdapter:
     """Registers handlers on a python-telegram-bot Application and answers through the Assistant."""
 
-    def __init__(self, assistant: Assistant) -> None:
+    def __init__(self, assistant: Assistant, staff_chat_id: int | None = None, typing_delay: float = 0.4) -> None:
         self._assistant = assistant
+        self._staff_chat_id = staff_chat_id
+        self._typing_delay = typing_delay
         # One lock per chat: updates are processed concurrently, but one user's messages in order.
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     def register(self, application: TelegramApp) -> None:
         """Add the handlers in the order they must be tried."""
         private = filters.ChatType.PRIVATE
+        if self._staff_chat_id is not None:
+            # 0. The staff chat: replies to a case go to its user; /close ends the case. Nothing else there
+            #    is treated as a user's conversation.
+            staff = filters.Chat(self._staff_chat_id)
+            application.add_handler(CommandHandler("close", self.staff_close, filters=staff))
+            application.add_handler(
+                MessageHandler(staff & filters.REPLY & filters.TEXT & ~filters.COMMAND, self.staff_reply)
+            )
+            application.add_handler(MessageHandler(staff, self.ignore))
         # 1. Commands: in groups only when addressed (/start@ThisBot is routed here by PTB too).
         application.add_handler(CommandHandler("start", self.start))
         application.add_handler(CommandHandler("help", self.help))
@@ -83,9 +95,7 @@ class ChatAdapter:
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/help: the topic menu."""
-        async with self._locks[update.effective_chat.id if update.effective_chat else 0]:
-            await self._typing(update, context)
-            await self._reply(update, context, await self._assistant.help(self._user(update)))
+        await self._converse(update, context, self._assistant.help)
 
     async def language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/language: switch the reply language."""
@@ -96,9 +106,8 @@ class ChatAdapter:
         message = update.effective_message
         if message is None or message.text is None:
             return
-        async with self._locks[message.chat_id]:
-            await self._typing(update, context)
-            await self._reply(update, context, await self._assistant.text(self._user(update), message.text))
+        text = message.text
+        await self._converse(update, context, lambda user: self._assistant.text(user, text))
 
     async def apply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/apply: start the registration (consent first)."""
@@ -127,9 +136,18 @@ class ChatAdapter:
     async def _converse(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Callable[[User], Awaitable[list[Rendered]]]
     ) -> None:
+        """One turn for one chat at a time; the typing indicator only if the answer takes a while.
+
+        Every Bot API call counts against Telegram's ~30 requests/s per bot, so an instant answer
+        does not spend one on "typing...".
+        """
         async with self._locks[update.effective_chat.id if update.effective_chat else 0]:
-            await self._typing(update, context)
-            await self._reply(update, context, await turn(self._user(update)))
+            typing = asyncio.create_task(self._typing_after(update, context, self._typing_delay))
+            try:
+                replies = await turn(self._user(update))
+            finally:
+                typing.cancel()
+            await self._reply(update, context, replies)
 
     async def group_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """In groups, answer only messages that mention the bot or reply to it."""
@@ -145,9 +163,7 @@ class ChatAdapter:
         if not replied_to_bot and not (username and username.lower() in message.text.lower()):
             return
         text = message.text.replace(username, " ") if username else message.text
-        async with self._locks[message.chat_id]:
-            await self._typing(update, context)
-            await self._reply(update, context, await self._assistant.text(self._user(update), text))
+        await self._converse(update, context, lambda user: self._assistant.text(user, text))
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A pressed inline button: acknowledge it at once, then answer its payload."""
@@ -155,9 +171,42 @@ class ChatAdapter:
         if query is None:
             return
         await query.answer()
-        async with self._locks[update.effective_chat.id if update.effective_chat else 0]:
-            await self._typing(update, context)
-            await self._reply(update, context, await self._assistant.button(self._user(update), query.data or ""))
+        payload = query.data or ""
+        await self._converse(update, context, lambda user: self._assistant.button(user, payload))
+
+    async def staff_reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A staff member answered a case message: deliver it to the user."""
+        message = update.effective_message
+        case = _case_of(message.reply_to_message) if message and message.reply_to_message else None
+        if message is None or message.text is None or case is None:
+            return
+        delivery = await self._assistant.staff_reply(case, message.text)
+        if delivery is None:
+            await message.reply_text(f"[case #{case}] is closed or unknown; nothing was sent.")
+            return
+        await _deliver(context.bot, delivery)
+
+    async def staff_close(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/close as a reply to a case message (or `/close N`): the bot talks to the user again."""
+        message = update.effective_message
+        if message is None:
+            return
+        case = _case_of(message.reply_to_message) if message.reply_to_message else None
+        if case is None and context.args and context.args[0].lstrip("#").isdigit():
+            case = int(context.args[0].lstrip("#"))
+        if case is None:
+            await message.reply_text("Reply /close to a case message, or send /close <case number>.")
+            return
+        staff_name = update.effective_user.full_name if update.effective_user else "staff"
+        delivery = await self._assistant.close_case(case, staff_name)
+        if delivery is None:
+            await message.reply_text(f"[case #{case}] was already closed.")
+            return
+        await _deliver(context.bot, delivery)
+        await message.reply_text(f"[case #{case}] closed; the assistant answers this user again.")
+
+    async def ignore(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Other messages in the staff chat are staff talking among themselves."""
 
     async def unsupported(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, photos, voice notes, documents, locations: explain that only text is read."""
@@ -168,7 +217,8 @@ class ChatAdapter:
         log.error("error while handling an update", exc_info=context.error)
 
     @staticmethod
-    async def _typing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def _typing_after(update: Update, context: ContextTypes.DEFAULT_TYPE, delay: float) -> None:
+        await asyncio.sleep(delay)
         chat = update.effective_chat
         if chat is None:
             return
@@ -204,6 +254,40 @@ class ChatAdapter:
                     disable_web_page_preview=True,
                 )
                 reply_to = None if sent else reply_to
+
+
+_CASE = re.compile(r"\[case #(\d+)\]")
+
+
+def _case_of(message: Message | None) -> int | None:
+    """The case number of one of our case messages in the staff chat."""
+    if message is None or not message.text:
+        return None
+    match = _CASE.search(message.text)
+    return int(match.group(1)) if match else None
+
+
+async def _deliver(bot: Bot, delivery: tuple[str, list[Rendered]]) -> None:
+    sender, messages = delivery
+    for rendered in messages:
+        await bot.send_message(int(sender), rendered.text)
+
+
+class TelegramStaffDesk:
+    """Hands conversations to people in the staff chat; their replies to a case message reach the user."""
+
+    def __init__(self, bot: Bot, chat_id: int) -> None:
+        self._bot = bot
+        self._chat_id = chat_id
+
+    async def forward(self, case_id: int, sender_id: str, language: str, messages: list[str]) -> None:
+        """Post the user's messages under the case number; staff reply to it to answer."""
+        body = "\n".join(f"> {text}" for text in messages) or "> (no earlier messages)"
+        await self._bot.send_message(
+            self._chat_id,
+            f"[case #{case_id}] A user ({language}) asks for a person.\n{body}\n"
+            "Reply to this message to answer them; reply /close when done.",
+        )
 
 
 class TelegramStaffNotifier:

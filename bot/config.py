@@ -55,6 +55,10 @@ class Settings:
     staff_chat_id: int | None = None
     outbox_path: Path = PROJECT_ROOT / "data" / "pending-leads.jsonl"
     tracker_db_url: str | None = f"sqlite:///{PROJECT_ROOT / 'data' / 'rasa-tracker.db'}"
+    dashboard_port: int = 8080
+    dashboard_secret_key: str | None = None
+    dashboard_secret_path: Path = PROJECT_ROOT / "data" / "dashboard-secret"
+    dashboard_https: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -85,6 +89,9 @@ class Settings:
             )
         tracker = env.get("RASA_TRACKER_DB_URL", "").strip()
         return cls(
+            dashboard_port=_int(env, "DASHBOARD_PORT", 8080, 1, 65535),
+            dashboard_secret_key=env.get("DASHBOARD_SECRET_KEY", "").strip() or None,
+            dashboard_https=env.get("DASHBOARD_HTTPS", "").strip().lower() in {"1", "true", "yes"},
             database_url=database_url,
             staff_chat_id=staff_chat_id,
             outbox_path=Path(env.get("LEAD_OUTBOX", "").strip() or cls.outbox_path),

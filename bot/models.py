@@ -93,3 +93,54 @@ class TopicAsked(Base):
     asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
     user: Mapped[User | None] = relationship(back_populates="topics")
+
+
+class StaffUser(Base):
+    """A recruiter who may log in to the dashboard (created with `python -m bot staff add EMAIL`)."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class JobOpening(Base):
+    """A vacancy staff publish; the bot lists open ones for `job_openings`."""
+
+    __tablename__ = "job_openings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(160))
+    employer: Mapped[str] = mapped_column(String(160))
+    field: Mapped[str] = mapped_column(String(32), index=True)
+    japanese_level: Mapped[str] = mapped_column(String(16))
+    location: Mapped[str] = mapped_column(String(120))
+    salary_min_yen: Mapped[int | None] = mapped_column(Integer)
+    salary_max_yen: Mapped[int | None] = mapped_column(Integer)
+    deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    how_to_apply: Mapped[str] = mapped_column(Text, default="")
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.employer})"
+
+
+class Handoff(Base):
+    """A conversation handed to a person: the bot stays quiet for the user until it is closed."""
+
+    __tablename__ = "handoffs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(64), index=True)
+    staff_message_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_by: Mapped[str] = mapped_column(String(120), default="")

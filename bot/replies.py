@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+
+from babel.dates import format_date
+from babel.numbers import format_currency
 
 from bot.dialogue import BotMessage, Button
 from bot.i18n import LANGUAGE_NAMES, Catalogs
+from bot.models import JobOpening
 
 TELEGRAM_TEXT_LIMIT = 4096
 LANGUAGE_PAYLOAD_PREFIX = "lang:"
@@ -17,6 +21,8 @@ LANGUAGE_PAYLOAD_PREFIX = "lang:"
 _LTR_RUN = re.compile(r"[A-Za-z0-9¥$€£@#%&+=/:._\-()]+(?:[ .,:/()\-–+][A-Za-z0-9¥$€£@#%&+=/:._\-()]+)*")
 _LRI, _PDI = "\u2066", "\u2069"
 RTL_LANGUAGES = frozenset({"ur"})
+# Babel locales for numbers, money and dates (Roman Urdu readers get Latin digits, as in en_PK).
+BABEL_LOCALES = {"en": "en_PK", "ur": "ur_PK", "ur_Latn": "en_PK"}
 
 
 def _(message: str) -> str:
@@ -133,6 +139,38 @@ class Renderer:
         if not has_passport:
             advice += "\n" + translate(NO_PASSPORT)
         return [Rendered(text=translate(SAVED)), Rendered(text=advice)]
+
+    def jobs(self, language: str, openings: Sequence[JobOpening]) -> Rendered:
+        """The open vacancies, with money and dates formatted for the user's locale."""
+        translate = self.translator(language)
+        if not openings:
+            return Rendered(text=translate(NO_JOBS))
+        locale = BABEL_LOCALES.get(language, "en_PK")
+        lines = [translate(JOBS_HEADER)]
+        for job in openings:
+            lines.append(
+                translate(JOB_LINE)
+                % {
+                    "title": job.title,
+                    "employer": job.employer,
+                    "location": job.location,
+                    "field": self.value(language, job.field),
+                    "level": self.value(language, job.japanese_level),
+                }
+            )
+            if job.salary_min_yen and job.salary_max_yen:
+                lines.append(
+                    translate(JOB_SALARY)
+                    % {
+                        "low": format_currency(job.salary_min_yen, "JPY", locale=locale),
+                        "high": format_currency(job.salary_max_yen, "JPY", locale=locale),
+                    }
+                )
+            if job.deadline:
+                lines.append(translate(JOB_DEADLINE) % {"date": format_date(job.deadline, "medium", locale=locale)})
+            if job.how_to_apply:
+                lines.append(translate(JOB_HOW) % {"how": job.how_to_apply})
+        return Rendered(text="\n".join(lines))
 
 
 def isolate_ltr_runs(text: str) -> str:
@@ -272,3 +310,30 @@ SUMMARY_FIELDS = (
     "has_passport",
 )
 STORAGE_DOWN = _("Sorry, I cannot reach our records right now. Please try again in a few minutes.")
+
+# Job openings (bot/assistant.py lists what staff published).
+JOBS_HEADER = _(
+    "Open vacancies our placement staff have listed. A listing is not a job offer; never pay anyone to apply."
+)
+JOB_LINE = _("• %(title)s, %(employer)s, %(location)s (%(field)s; Japanese: %(level)s)")
+JOB_SALARY = _("  Salary: %(low)s to %(high)s a month")
+JOB_DEADLINE = _("  Apply by: %(date)s")
+JOB_HOW = _("  How to apply: %(how)s")
+NO_JOBS = _(
+    "There are no open vacancies listed here right now. Official Japan job demands are shared by the Overseas "
+    "Employment Corporation (oec.gov.pk) and by licensed promoters on BEOE's list (beoe.gov.pk/list-of-oeps). "
+    "A real offer never asks you to pay for the visa or the job."
+)
+
+# Talking to a person.
+HANDOFF_STARTED = _(
+    "I have passed your conversation to our staff. A person will answer here, usually within a working day. "
+    "Until they close the conversation I will stay quiet, and your messages go to them."
+)
+HANDOFF_UNAVAILABLE = _(
+    "I cannot connect you to a person from this chat right now. For official help, contact the Overseas "
+    "Employment Corporation (oec.gov.pk) or the Bureau of Emigration and Overseas Employment (beoe.gov.pk). "
+    "Never pay anyone who contacts you privately and promises a job in Japan."
+)
+STAFF_SAYS = _("Staff: %(text)s")
+HANDOFF_CLOSED = _("Our staff have closed this conversation. You are talking to the assistant again.")

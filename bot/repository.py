@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import selectinload
 
-from bot.models import Lead, LeadEvent, TopicAsked, User, utcnow
+from bot.models import LEAD_STATUSES, Handoff, JobOpening, Lead, LeadEvent, TopicAsked, User, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -162,15 +162,99 @@ class Repository:
     async def delete_user(self, sender_id: str) -> bool:
         """Erase the user, their lead, its history and their topics. True if anything was deleted."""
         async with self.session() as session:
+            cases = await session.execute(delete(Handoff).where(Handoff.sender_id == sender_id))
             user_id = await session.scalar(select(User.id).where(User.sender_id == sender_id))
             if user_id is None:
-                return False
+                return bool(getattr(cases, "rowcount", 0))
             lead_ids = select(Lead.id).where(Lead.user_id == user_id).scalar_subquery()
             await session.execute(delete(LeadEvent).where(LeadEvent.lead_id.in_(lead_ids)))
             await session.execute(delete(Lead).where(Lead.user_id == user_id))
             await session.execute(delete(TopicAsked).where(TopicAsked.user_id == user_id))
             await session.execute(delete(User).where(User.id == user_id))
             return True
+
+    async def change_status(self, lead_id: int, status: str, note: str, actor: str) -> None:
+        """Move a lead along new → contacted → qualified → placed / rejected, recording who, when and why."""
+        if status not in LEAD_STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        async with self.session() as session:
+            lead = await session.get(Lead, lead_id)
+            if lead is None:
+                raise LookupError(f"no lead {lead_id}")
+            previous, lead.status, lead.updated_at = lead.status, status, utcnow()
+            session.add(
+                LeadEvent(
+                    lead_id=lead_id,
+                    kind="status",
+                    actor=actor,
+                    note=note.strip()[:2000],
+                    snapshot={"from": previous, "to": status},
+                )
+            )
+
+    async def open_jobs(
+        self, field: str | None = None, japanese_level: str | None = None, limit: int = 5
+    ) -> list[JobOpening]:
+        """Open vacancies whose deadline has not passed; those matching field and level first."""
+        now = utcnow()
+        async with self.session() as session:
+            rows = list(
+                await session.scalars(
+                    select(JobOpening)
+                    .where(JobOpening.is_open.is_(True))
+                    .where((JobOpening.deadline.is_(None)) | (JobOpening.deadline >= now))
+                    .order_by(JobOpening.created_at.desc())
+                )
+            )
+        rows.sort(key=lambda job: (job.field != field, job.japanese_level != japanese_level))
+        return rows[:limit]
+
+    async def lead_of(self, sender_id: str) -> Lead | None:
+        """The user's lead, if they registered."""
+        async with self.session() as session:
+            return await session.scalar(select(Lead).join(User).where(User.sender_id == sender_id))
+
+    async def open_handoff(self, sender_id: str) -> int:
+        """Open a case for a person to take over (or return the one already open)."""
+        async with self.session() as session:
+            existing = await session.scalar(
+                select(Handoff.id).where(Handoff.sender_id == sender_id, Handoff.closed_at.is_(None))
+            )
+            if existing is not None:
+                return int(existing)
+            handoff = Handoff(sender_id=sender_id)
+            session.add(handoff)
+            await session.flush()
+            return handoff.id
+
+    async def active_handoff(self, sender_id: str, expires_after: timedelta) -> int | None:
+        """The user's open case, unless it timed out (then it is closed here)."""
+        async with self.session() as session:
+            handoff = await session.scalar(
+                select(Handoff).where(Handoff.sender_id == sender_id, Handoff.closed_at.is_(None))
+            )
+            if handoff is None:
+                return None
+            opened = handoff.opened_at if handoff.opened_at.tzinfo else handoff.opened_at.replace(tzinfo=UTC)
+            if utcnow() - opened > expires_after:
+                handoff.closed_at, handoff.closed_by = utcnow(), "timeout"
+                return None
+            return handoff.id
+
+    async def close_handoff(self, handoff_id: int, closed_by: str) -> str | None:
+        """Close a case; returns the user's sender id, or None if it was not open."""
+        async with self.session() as session:
+            handoff = await session.get(Handoff, handoff_id)
+            if handoff is None or handoff.closed_at is not None:
+                return None
+            handoff.closed_at, handoff.closed_by = utcnow(), closed_by[:120]
+            return handoff.sender_id
+
+    async def handoff_sender(self, handoff_id: int) -> str | None:
+        """The user of an open case."""
+        async with self.session() as session:
+            handoff = await session.get(Handoff, handoff_id)
+            return handoff.sender_id if handoff is not None and handoff.closed_at is None else None
 
     async def count_leads(self) -> int:
         """How many leads there are."""

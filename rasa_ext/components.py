@@ -1,4 +1,4 @@
-"""Rasa graph components: the Urdu/Roman Urdu normaliser and the button-payload router."""
+"""Rasa graph components: the normalising tokenizer (Urdu / Roman Urdu) and the button-payload router."""
 
 from __future__ import annotations
 
@@ -9,45 +9,32 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.tokenizers.tokenizer import Token
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_ext.normalization import normalize
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
-class UrduNormalizer(GraphComponent):
-    """Rewrites each message's text into one canonical form, at training and at prediction time."""
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
+class NormalizingWhitespaceTokenizer(WhitespaceTokenizer):
+    """Whitespace tokens of the canonical text form (Urdu letter forms, diacritics, digits, spacing).
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> UrduNormalizer:
-        """Build the component; it has no state."""
-        return cls()
+    Only the tokens are normalised: the message text itself is left as the user wrote it, so that
+    form slots (names, cities) keep their original spelling.
+    """
 
-    def _normalize(self, message: Message) -> None:
-        text = message.get(TEXT)
-        # Button payloads ("/intent") are left alone so Rasa can still unpack them.
-        if isinstance(text, str) and text and not text.startswith("/"):
-            message.set(TEXT, normalize(text))
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Normalise every training example."""
-        for message in training_data.training_examples:
-            self._normalize(message)
-        return training_data
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        """Normalise incoming messages."""
-        for message in messages:
-            self._normalize(message)
-        return messages
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
+        """Tokenise the normalised text of `attribute`."""
+        original = message.get(attribute)
+        if not isinstance(original, str) or not original or original.startswith("/"):
+            return super().tokenize(message, attribute)
+        message.set(attribute, normalize(original))
+        try:
+            return super().tokenize(message, attribute)
+        finally:
+            message.set(attribute, original)
 
 
 _FAQ_PAYLOAD = re.compile(r"^/(?P<intent>[a-z_]+)/(?P<key>[a-z_]+)$")

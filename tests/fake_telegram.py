@@ -76,7 +76,8 @@ class FakeTelegram:
             markup = params.get("reply_markup")
             if markup:
                 data = json.loads(markup) if isinstance(markup, str) else markup
-                out.append([button for row in data["inline_keyboard"] for button in row])
+                if "inline_keyboard" in data:
+                    out.append([button for row in data["inline_keyboard"] for button in row])
         return out
 
 

@@ -73,7 +73,11 @@ def _wait_until(ready: Callable[[], bool], process: subprocess.Popen[bytes], log
 
 @contextmanager
 def rasa_server(
-    model: Path | None = None, port: int | None = None, timeout: float = 180.0, tracker_db: Path | None = None
+    model: Path | None = None,
+    port: int | None = None,
+    timeout: float = 180.0,
+    tracker_db: Path | None = None,
+    pids: list[int] | None = None,
 ) -> Iterator[str]:
     """Run the action server and `rasa run --enable-api` with `model`; yield the base URL; stop both."""
     model = model or current_model()
@@ -107,6 +111,8 @@ def rasa_server(
     with open(work / "rasa.log", "wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
+    if pids is not None:
+        pids += [process.pid, actions.pid]
     try:
         deadline = time.monotonic() + timeout
         _wait_until(

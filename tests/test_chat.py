@@ -61,7 +61,7 @@ async def test_text_goes_to_rasa_and_every_element_is_rendered(make_harness: Any
     harness = await make_harness(echo_rasa(seen, reply))
     await harness.send(message_update(3, "What is SSW?"))
     assert seen == [{"sender": "3", "message": "What is SSW?", "metadata": {"language": "en"}}]
-    assert harness.telegram.sent("sendChatAction")[0]["action"] == "typing"
+    assert harness.telegram.sent("sendChatAction") == [], "an instant answer needs no typing indicator"
     assert harness.telegram.texts() == [SSW_EN]
     assert [b["callback_data"] for b in harness.telegram.keyboards()[0]] == ["/faq/ssw_fields", "/register_interest"]
     assert harness.telegram.sent("sendPhoto")[0]["photo"] == "https://example.org/map.png"
@@ -229,3 +229,16 @@ async def test_custom_api_url_is_used(make_harness: Any) -> None:
     harness = await make_harness(echo_rasa([], []), env={"TELEGRAM_API_URL": "http://127.0.0.1:8081"})
     assert harness.application.bot.base_url.startswith("http://127.0.0.1:8081/bot")
     assert harness.application.bot.base_file_url.startswith("http://127.0.0.1:8081/file/bot")
+
+
+async def test_typing_indicator_shows_while_rasa_is_slow(make_harness: Any) -> None:
+    async def slow(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0.8)
+        return httpx.Response(200, json=SSW_REPLY)
+
+    from bot.dialogue import DialogueClient
+
+    harness = await make_harness(DialogueClient("http://rasa.test", 5.0, transport=httpx.MockTransport(slow)))
+    await harness.send(message_update(16, "What is SSW?"))
+    assert [c[0] for c in harness.telegram.calls if c[0] != "getMe"] == ["sendChatAction", "sendMessage"]
+    assert harness.telegram.sent("sendChatAction")[0]["action"] == "typing"

@@ -1,0 +1,90 @@
+"""A fake Telegram Bot API server on loopback: it feeds updates by long polling and timestamps replies."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import defaultdict
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+BOT = {
+    "id": 777,
+    "is_bot": True,
+    "first_name": "Bench",
+    "username": "BenchBot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+
+
+class FakeBotAPI:
+    """Queues updates for getUpdates and records when each chat got its first reply."""
+
+    def __init__(self) -> None:
+        self._updates: list[dict[str, Any]] = []
+        self._new = asyncio.Event()
+        self._next_id = 1
+        self.sent_at: dict[int, float] = {}
+        self.calls: defaultdict[str, int] = defaultdict(int)
+        self.polled = asyncio.Event()
+        self.app = Starlette(routes=[Route("/bot{token}/{method}", self._handle, methods=["GET", "POST"])])
+
+    def push_text(self, chat_id: int, text: str) -> None:
+        """Make a user's text message available to the bot."""
+        message = {
+            "message_id": self._next_id,
+            "date": int(time.time()),
+            "text": text,
+            "chat": {"id": chat_id, "type": "private"},
+            "from": {"id": chat_id, "is_bot": False, "first_name": "User"},
+        }
+        self._updates.append({"update_id": self._next_id, "message": message})
+        self._next_id += 1
+        self._new.set()
+
+    async def _handle(self, request: Request) -> JSONResponse:
+        method = request.path_params["method"]
+        self.calls[method] += 1
+        params: dict[str, Any] = {}
+        if request.headers.get("content-type", "").startswith("application/json"):
+            params = await request.json()
+        elif request.method == "POST":
+            params = dict(await request.form())
+        if method == "getMe":
+            return JSONResponse({"ok": True, "result": BOT})
+        if method == "getUpdates":
+            return JSONResponse({"ok": True, "result": await self._get_updates(params)})
+        if method in {"sendMessage", "sendPhoto"}:
+            chat_id = int(params["chat_id"])
+            self.sent_at.setdefault(chat_id, time.perf_counter())
+            return JSONResponse(
+                {
+                    "ok": True,
+                    "result": {
+                        "message_id": 1,
+                        "date": int(time.time()),
+                        "chat": {"id": chat_id, "type": "private"},
+                        "from": BOT,
+                        "text": str(params.get("text", "")),
+                    },
+                }
+            )
+        return JSONResponse({"ok": True, "result": True})
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        self.polled.set()
+        offset = int(params.get("offset") or 0)
+        self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        if not self._updates:
+            self._new.clear()
+            try:
+                await asyncio.wait_for(self._new.wait(), timeout=float(params.get("timeout") or 0) or 0.01)
+            except TimeoutError:
+                return []
+        return self._updates[:100]

@@ -1,0 +1,1 @@
+"""The staff dashboard: login, leads, overview charts and job openings."""
