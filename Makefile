@@ -12,11 +12,15 @@ LANGS     := ur ur_Latn
 MO_FILES  := $(foreach l,$(LANGS),locales/$(l)/LC_MESSAGES/messages.mo)
 RASA_DATA := nlu stories responses
 
-.PHONY: run test rasa-server model setup i18n i18n-compile lint eval bench clean
+.PHONY: run run-prod test rasa-server model setup i18n i18n-compile lint eval bench clean
 
 ## run: set up, train if needed, start Rasa and the assistant (terminal chat without TELEGRAM_BOT_TOKEN)
 run: setup model i18n-compile
 	scripts/run.sh
+
+## run-prod: several Rasa instances on PostgreSQL + Redis, action server, dashboard and adapter
+run-prod: setup model i18n-compile
+	scripts/run-prod.sh
 
 ## rasa-server: only the dialogue server, HTTP API on 127.0.0.1:$RASA_PORT (default 5005)
 rasa-server: setup model
@@ -59,6 +63,7 @@ model: $(RASA_VENV)/.installed
 	@if [ -f $(MODEL) ]; then echo "model $(MODEL) is current"; else \
 	  echo "training $(MODEL) ..."; \
 	  $(RASA) train --domain domain.yml --data $(RASA_DATA) --config config.yml --out models --fixed-model-name $(MODEL_HASH); fi
+	@ln -sf $(MODEL_HASH).tar.gz models/current.tar.gz
 
 ## i18n: extract every string (Python and Rasa responses), update the catalogs, compile them
 i18n: $(BOT_VENV)/.installed

@@ -6,9 +6,11 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 from bot.app import add_staff, serve_console, serve_dashboard, serve_telegram
 from bot.config import Settings, SettingsError
+from bot.deploy import endpoints_yaml
 from bot.migrations import upgrade_database
 
 
@@ -31,6 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     if args.command == "migrate":
         upgrade_database(settings.database_url)
+    elif args.command == "endpoints":
+        Path(args.output).write_text(
+            endpoints_yaml(settings.actions_url, settings.tracker_store_url, settings.lock_store_url)
+        )
     elif args.command == "staff":
         return add_staff(settings, args.email)
     elif args.command == "dashboard":

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from telegram.ext import AIORateLimiter, ApplicationBuilder
@@ -21,10 +22,12 @@ from bot.leads import LeadService, StaffNotifier
 from bot.migrations import upgrade_database
 from bot.replies import Renderer
 from bot.repository import Repository
+from bot.throttle import Throttle
 
 log = logging.getLogger(__name__)
 
 TelegramAppBuilder = ApplicationBuilder[Any, Any, Any, Any, Any, Any]
+ALLOWED_UPDATES = ["message", "callback_query"]
 
 
 @dataclass
@@ -39,7 +42,7 @@ class Services:
     def open(cls, settings: Settings, dialogue: DialogueClient | None = None) -> Services:
         """Create the clients (connections are made lazily)."""
         return cls(
-            dialogue=dialogue or DialogueClient(settings.rasa_url, settings.rasa_timeout),
+            dialogue=dialogue or DialogueClient(list(settings.rasa_urls), settings.rasa_timeout),
             repository=Repository(settings.database_url),
             history=ConversationHistory(settings.tracker_db_url) if settings.tracker_db_url else None,
         )
@@ -68,6 +71,8 @@ def build_assistant(
         history=services.history,
         source=source,
         desk=desk,
+        handoff_timeout=timedelta(hours=settings.handoff_timeout_hours),
+        throttle=Throttle(burst=settings.throttle_burst, rate=settings.throttle_per_minute / 60),
     )
     return assistant, leads
 
@@ -120,10 +125,44 @@ async def serve_console(settings: Settings) -> None:
 
 
 def serve_telegram(settings: Settings) -> None:
-    """Long polling until interrupted."""
-    application = build_application(settings, Services.open(settings))
+    """Webhook mode if TELEGRAM_WEBHOOK_URL is set, else long polling; until interrupted."""
+    services = Services.open(settings)
+    application = build_application(settings, services)
+    if settings.webhook_url and settings.webhook_secret:
+        asyncio.run(serve_webhook(settings, application, services))
+        return
     log.info("serving Telegram by long polling")
-    application.run_polling(allowed_updates=["message", "callback_query"])
+    application.run_polling(allowed_updates=ALLOWED_UPDATES)
+
+
+async def serve_webhook(settings: Settings, application: TelegramApp, services: Services) -> None:
+    """Receive updates on 127.0.0.1:WEBHOOK_PORT behind an HTTPS proxy; register the webhook with Telegram."""
+    import uvicorn
+
+    from bot.webhook import create_webhook_app
+
+    assert settings.webhook_url and settings.webhook_secret  # checked by Settings
+    checks = {"rasa": services.dialogue.is_ready, "database": services.repository.is_ready}
+    web = create_webhook_app(application, settings.webhook_secret, checks)
+    server = uvicorn.Server(uvicorn.Config(web, host="127.0.0.1", port=settings.webhook_port, log_level="warning"))
+    await application.initialize()
+    if application.post_init:
+        await application.post_init(application)
+    await application.bot.set_webhook(
+        settings.webhook_url,
+        secret_token=settings.webhook_secret,
+        allowed_updates=ALLOWED_UPDATES,
+        drop_pending_updates=False,
+    )
+    await application.start()
+    log.info("serving Telegram by webhook on 127.0.0.1:%d", settings.webhook_port)
+    try:
+        await server.serve()
+    finally:
+        await application.stop()
+        await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)
 
 
 def serve_dashboard(settings: Settings) -> None:

@@ -20,6 +20,7 @@ from bot.i18n import choose_language
 from bot.leads import InvalidProfile, LeadService
 from bot.replies import Rendered, Renderer
 from bot.repository import Repository, StorageUnavailable
+from bot.throttle import Throttle
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,7 @@ class Assistant:
         source: str = "telegram",
         desk: StaffDesk | None = None,
         handoff_timeout: timedelta = timedelta(hours=24),
+        throttle: Throttle | None = None,
     ) -> None:
         self._dialogue = dialogue
         self._renderer = renderer
@@ -96,6 +98,7 @@ class Assistant:
         self._source = source
         self._desk = desk
         self._handoff_timeout = handoff_timeout
+        self._throttle = throttle or Throttle()
         # The last few messages of each user, only in memory, so that a person who takes over sees context.
         self._recent: defaultdict[str, deque[str]] = defaultdict(lambda: deque(maxlen=RECENT_MESSAGES))
 
@@ -133,10 +136,19 @@ class Assistant:
         """The topic menu, as the dialogue engine defines it."""
         return await self._ask(user, "/help", self.language_for(user))
 
+    def _flooding(self, user: User, language: str) -> list[Rendered] | None:
+        """None if the user may go on; else the polite "slow down" (once), then silence."""
+        if self._throttle.allow(user.sender_id):
+            return None
+        log.warning("throttled a user sending too fast")
+        return [self._renderer.text(language, replies.SLOW_DOWN)] if self._throttle.should_warn(user.sender_id) else []
+
     async def text(self, user: User, text: str) -> list[Rendered]:
         """Answer a typed message."""
         cleaned = _CONTROL.sub(" ", text).strip()
         language = self.language_for(user, cleaned)
+        if (refusal := self._flooding(user, language)) is not None:
+            return refusal
         if not _INVISIBLE.sub("", cleaned).strip():
             return [self._renderer.text(language, replies.EMPTY_MESSAGE)]
         if len(cleaned) > MAX_INPUT_CHARS:
@@ -188,6 +200,8 @@ class Assistant:
         if payload.startswith(replies.LANGUAGE_PAYLOAD_PREFIX):
             return self.set_language(user, payload[len(replies.LANGUAGE_PAYLOAD_PREFIX) :])
         language = self.language_for(user)
+        if (refusal := self._flooding(user, language)) is not None:
+            return refusal
         if payload in (f"{DELETE_PAYLOAD_PREFIX}yes", f"{DELETE_PAYLOAD_PREFIX}no"):
             return await self._delete(user, language, confirmed=payload.endswith("yes"))
         if _CHOICE_PAYLOAD.match(payload):

@@ -7,6 +7,7 @@ import logging
 import re
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from telegram import (
@@ -19,7 +20,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType
-from telegram.error import TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -244,16 +245,35 @@ class ChatAdapter:
                     resize_keyboard=True,
                 )
             if rendered.image:
-                await context.bot.send_photo(chat.id, rendered.image, reply_markup=markup)
+                await _with_retries(partial(context.bot.send_photo, chat.id, rendered.image, reply_markup=markup))
             elif rendered.text or markup:
-                sent: Message = await context.bot.send_message(
-                    chat.id,
-                    rendered.text or "…",
-                    reply_markup=markup,
-                    reply_to_message_id=reply_to,
-                    disable_web_page_preview=True,
+                await _with_retries(
+                    partial(
+                        context.bot.send_message,
+                        chat.id,
+                        rendered.text or "…",
+                        reply_markup=markup,
+                        reply_to_message_id=reply_to,
+                        disable_web_page_preview=True,
+                    )
                 )
-                reply_to = None if sent else reply_to
+                reply_to = None
+
+
+SEND_ATTEMPTS = 4
+
+
+async def _with_retries(send: Callable[[], Awaitable[Message]]) -> Message:
+    """Send, retrying Telegram's 5xx answers and timeouts with backoff (429s are the rate limiter's job)."""
+    for attempt in range(SEND_ATTEMPTS):
+        try:
+            return await send()
+        except (TimedOut, NetworkError) as err:
+            if isinstance(err, BadRequest) or attempt == SEND_ATTEMPTS - 1:
+                raise
+            log.warning("sending to Telegram failed (%s); retrying", type(err).__name__)
+            await asyncio.sleep(0.5 * 2**attempt)
+    raise AssertionError("unreachable")
 
 
 _CASE = re.compile(r"\[case #(\d+)\]")

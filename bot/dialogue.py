@@ -1,8 +1,14 @@
-"""The dialogue engine client: the only module that knows Rasa's HTTP API and its JSON."""
+"""The dialogue engine client: the only module that knows Rasa's HTTP API and its JSON.
+
+Several Rasa instances may serve (they share a tracker store and a lock store). Each conversation is
+kept on one instance, chosen by a stable hash of its sender id; if that instance fails, the next one
+takes the turn, and the shared stores keep the conversation intact.
+"""
 
 from __future__ import annotations
 
 import logging
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +18,7 @@ log = logging.getLogger(__name__)
 
 
 class DialogueUnavailable(RuntimeError):
-    """Rasa could not be reached, timed out, or answered with something we cannot use."""
+    """No Rasa instance could be reached, they timed out, or answered with something we cannot use."""
 
 
 @dataclass(frozen=True)
@@ -61,30 +67,49 @@ def parse_messages(payload: Any) -> list[BotMessage]:
 class DialogueClient:
     """Sends a user's message to Rasa's REST channel and returns its reply."""
 
-    def __init__(self, base_url: str, timeout: float, transport: httpx.AsyncBaseTransport | None = None) -> None:
-        self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport)
+    def __init__(
+        self, base_urls: str | list[str], timeout: float, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
+        urls = [base_urls] if isinstance(base_urls, str) else list(base_urls)
+        if not urls:
+            raise ValueError("at least one Rasa URL is needed")
+        self._clients = [httpx.AsyncClient(base_url=url, timeout=timeout, transport=transport) for url in urls]
+
+    def _order(self, sender: str) -> list[httpx.AsyncClient]:
+        """The sender's own instance first, then the others as fallbacks."""
+        first = zlib.crc32(sender.encode()) % len(self._clients)
+        return self._clients[first:] + self._clients[:first]
 
     async def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[BotMessage]:
         """Deliver `text` from `sender` and return the engine's reply messages."""
         body = {"sender": sender, "message": text, "metadata": metadata or {}}
-        try:
-            response = await self._client.post("/webhooks/rest/webhook", json=body)
-            response.raise_for_status()
-            payload = response.json()
-        except httpx.HTTPError as err:
-            raise DialogueUnavailable(f"Rasa request failed: {type(err).__name__}") from err
-        except ValueError as err:
-            raise DialogueUnavailable("Rasa answered with invalid JSON") from err
-        return parse_messages(payload)
+        failure: Exception | None = None
+        for client in self._order(sender):
+            try:
+                response = await client.post("/webhooks/rest/webhook", json=body)
+                response.raise_for_status()
+                payload = response.json()
+            except httpx.HTTPError as err:
+                log.warning("Rasa at %s failed (%s); trying the next instance", client.base_url, type(err).__name__)
+                failure = err
+                continue
+            except ValueError as err:
+                raise DialogueUnavailable("Rasa answered with invalid JSON") from err
+            return parse_messages(payload)
+        raise DialogueUnavailable(f"no Rasa instance answered: {type(failure).__name__}") from failure
 
     async def is_ready(self) -> bool:
-        """True when the server answers and has a model loaded."""
-        try:
-            response = await self._client.get("/status")
-            return response.status_code == 200 and bool(response.json().get("model_file"))
-        except (httpx.HTTPError, ValueError):
-            return False
+        """True when at least one instance answers and has a model loaded."""
+        for client in self._clients:
+            try:
+                response = await client.get("/status")
+                if response.status_code == 200 and response.json().get("model_file"):
+                    return True
+            except (httpx.HTTPError, ValueError):
+                continue
+        return False
 
     async def aclose(self) -> None:
-        """Close the connection pool."""
-        await self._client.aclose()
+        """Close the connection pools."""
+        for client in self._clients:
+            await client.aclose()

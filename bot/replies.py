@@ -18,7 +18,8 @@ LANGUAGE_PAYLOAD_PREFIX = "lang:"
 
 # Right-to-left text with Latin terms inside (JLPT N4, URLs, yen amounts) is displayed in the wrong
 # order by many clients unless each left-to-right run is isolated (U+2066 LRI ... U+2069 PDI).
-_LTR_RUN = re.compile(r"[A-Za-z0-9¥$€£@#%&+=/:._\-()]+(?:[ .,:/()\-–+][A-Za-z0-9¥$€£@#%&+=/:._\-()]+)*")
+_LTR_TOKEN = r"(?:%\(\w+\)s|[A-Za-z0-9¥$€£@#&+=/:._\-]*[A-Za-z0-9¥$€£]|\([A-Za-z0-9 .\-]+\))"
+_LTR_RUN = re.compile(rf"{_LTR_TOKEN}(?:[ ,/\-–+]+{_LTR_TOKEN})*")
 _LRI, _PDI = "\u2066", "\u2069"
 RTL_LANGUAGES = frozenset({"ur"})
 # Babel locales for numbers, money and dates (Roman Urdu readers get Latin digits, as in en_PK).
@@ -46,7 +47,7 @@ TOO_LONG = _(
 )
 EMPTY_MESSAGE = _("Please type your question as text.")
 INVALID_BUTTON = _("That button is no longer valid. Type /help to see the topics.")
-GROUP_ONLY_WHEN_ADDRESSED = _("In groups I answer only when you mention me or reply to my message.")
+SLOW_DOWN = _("You are sending messages very fast. Please wait a few seconds, then send your question again.")
 
 
 @dataclass(frozen=True)

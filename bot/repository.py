@@ -261,6 +261,15 @@ class Repository:
         async with self.session() as session:
             return int(await session.scalar(select(func.count(Lead.id))) or 0)
 
+    async def is_ready(self) -> bool:
+        """True when the database answers a trivial query."""
+        try:
+            async with self.session() as session:
+                await session.execute(select(1))
+        except StorageUnavailable:
+            return False
+        return True
+
     async def dispose(self) -> None:
         """Close the connection pool."""
         await self.engine.dispose()

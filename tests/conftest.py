@@ -55,35 +55,52 @@ class Harness:
         await self.application.process_update(Update.de_json(update, self.application.bot))
 
 
+async def build_harness(
+    tmp_path: Path, dialogue: DialogueClient, env: dict[str, str] | None = None, telegram: FakeTelegram | None = None
+) -> Harness:
+    """A real Application wired by the composition root, on a fresh SQLite database, over a fake Bot API."""
+    defaults = {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
+        "LEAD_OUTBOX": str(tmp_path / "outbox.jsonl"),
+        "RASA_TRACKER_DB_URL": "none",
+        # Scripted users type faster than people; test_chat.py checks the throttle itself.
+        "THROTTLE_BURST": "1000",
+    }
+    settings = Settings.from_env({**defaults, **(env or {})})
+    await migrate(settings.database_url)
+    telegram = telegram or FakeTelegram()
+    builder = (
+        ApplicationBuilder()
+        .request(HTTPXRequest(httpx_kwargs={"transport": telegram.transport()}))
+        .get_updates_request(HTTPXRequest(httpx_kwargs={"transport": telegram.transport()}))
+    )
+    application = build_application(settings, Services.open(settings, dialogue), builder=builder)
+    await application.initialize()
+    return Harness(application, telegram, settings)
+
+
+async def stop_harness(harness: Harness) -> None:
+    """Shut the application down and close our services."""
+    await harness.application.shutdown()
+    await harness.application.post_shutdown(harness.application)  # type: ignore[misc]
+
+
 @pytest.fixture
 async def make_harness(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
     """Build harnesses around a given dialogue client; shuts them down afterwards."""
-    started: list[TelegramApp] = []
+    started: list[Harness] = []
 
-    async def build(dialogue: DialogueClient, env: dict[str, str] | None = None) -> Harness:
-        defaults = {
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
-            "LEAD_OUTBOX": str(tmp_path / "outbox.jsonl"),
-            "RASA_TRACKER_DB_URL": "none",
-        }
-        settings = Settings.from_env({**defaults, **(env or {})})
-        await migrate(settings.database_url)
-        telegram = FakeTelegram()
-        builder = (
-            ApplicationBuilder()
-            .request(HTTPXRequest(httpx_kwargs={"transport": telegram.transport()}))
-            .get_updates_request(HTTPXRequest(httpx_kwargs={"transport": telegram.transport()}))
-        )
-        application = build_application(settings, Services.open(settings, dialogue), builder=builder)
-        await application.initialize()
-        started.append(application)
-        return Harness(application, telegram, settings)
+    async def build(
+        dialogue: DialogueClient, env: dict[str, str] | None = None, telegram: FakeTelegram | None = None
+    ) -> Harness:
+        harness = await build_harness(tmp_path, dialogue, env, telegram)
+        started.append(harness)
+        return harness
 
     yield build
-    for application in started:
-        await application.shutdown()
-        await application.post_shutdown(application)  # type: ignore[misc]  # closes our services
+    for harness in started:
+        await stop_harness(harness)
 
 
 def fake_rasa(reply: Callable[[dict[str, Any]], httpx.Response]) -> DialogueClient:
@@ -102,10 +119,12 @@ POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@
 def postgres_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database on the machine's server; dropped afterwards."""
     from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
 
     name = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(
-        POSTGRES_ADMIN_URL.replace("postgresql:", "postgresql+psycopg:", 1), isolation_level="AUTOCOMMIT"
+    admin = create_engine(  # NullPool: a fresh connection each time, so a server restart does not break teardown
+        POSTGRES_ADMIN_URL.replace("postgresql:", "postgresql+psycopg:", 1), isolation_level="AUTOCOMMIT",
+        poolclass=NullPool,
     )
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))

@@ -20,6 +20,8 @@ class FakeTelegram:
     """Records every Bot API call and answers it like Telegram would."""
 
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    # Failures to answer sendMessage with before succeeding: an HTTP status, or "timeout".
+    send_failures: list[int | str] = field(default_factory=list)
     _message_id: int = 1000
 
     def transport(self) -> httpx.MockTransport:
@@ -29,6 +31,22 @@ class FakeTelegram:
     def _handle(self, request: httpx.Request) -> httpx.Response:
         method = request.url.path.rsplit("/", 1)[-1]
         params = self._params(request)
+        if method == "sendMessage" and self.send_failures:
+            failure = self.send_failures.pop(0)
+            self.calls.append((f"{method}:failed", params))
+            if failure == "timeout":
+                raise httpx.ReadTimeout("the Bot API did not answer", request=request)
+            if failure == 429:
+                return httpx.Response(
+                    429,
+                    json={
+                        "ok": False,
+                        "error_code": 429,
+                        "description": "Too Many Requests",
+                        "parameters": {"retry_after": 1},
+                    },
+                )
+            return httpx.Response(int(failure), json={"ok": False, "error_code": failure, "description": "Bad Gateway"})
         self.calls.append((method, params))
         return httpx.Response(200, json={"ok": True, "result": self._result(method, params)})
 

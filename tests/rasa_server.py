@@ -38,13 +38,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def write_endpoints(directory: Path, actions_port: int, tracker_db: Path) -> Path:
-    """An endpoints.yml for a throw-away server: its own action server port and tracker database."""
+def write_endpoints(directory: Path, actions_port: int, tracker_db: Path, stores: str | None = None) -> Path:
+    """An endpoints.yml for a throw-away server: its own action server port, and its own SQLite tracker
+    database unless `stores` gives other tracker/lock store settings (YAML)."""
     path = directory / "endpoints.yml"
-    path.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n'
-    )
+    default = f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n'
+    path.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n{stores or default}')
     return path
 
 
@@ -78,6 +77,7 @@ def rasa_server(
     timeout: float = 180.0,
     tracker_db: Path | None = None,
     pids: list[int] | None = None,
+    stores: str | None = None,
 ) -> Iterator[str]:
     """Run the action server and `rasa run --enable-api` with `model`; yield the base URL; stop both."""
     model = model or current_model()
@@ -88,7 +88,7 @@ def rasa_server(
     if tracker_db is None:
         tracker_db = work / "tracker.db"
         tracker_db.unlink(missing_ok=True)
-    endpoints = write_endpoints(work, actions_port, tracker_db)
+    endpoints = write_endpoints(work, actions_port, tracker_db, stores)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
     actions_command = [str(RASA_BIN), "run", "actions", "--actions", "actions", "--port", str(actions_port)]
     command = [

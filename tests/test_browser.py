@@ -27,8 +27,15 @@ from tests.test_dashboard import EMAIL, PASSWORD, seed
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = PROJECT_ROOT / "data" / "artifacts" / "browser"
 # As root in a sandbox with no network: no sandbox, no GPU, no background connections.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture
@@ -50,7 +57,7 @@ async def dashboard_url(tmp_path: Path) -> AsyncIterator[str]:
 
 
 async def test_staff_member_filters_marks_contacted_and_exports(dashboard_url: str) -> None:
-    assert Path(CHROMIUM).exists(), "Debian's chromium is required (installed by .ci/run)"
+    assert Path(CHROMIUM).exists(), "Debian's chromium is required (scripts/system-deps.sh installs it)"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -95,5 +102,6 @@ async def test_staff_member_filters_marks_contacted_and_exports(dashboard_url: s
         await download.save_as(str(target))
         rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
         assert [(r["full_name"], r["status"], r["language"], r["city"]) for r in rows] == [
-            ("Ali Raza", "contacted", "ur", "Lahore")]
+            ("Ali Raza", "contacted", "ur", "Lahore")
+        ]
         await browser.close()

@@ -242,3 +242,15 @@ async def test_typing_indicator_shows_while_rasa_is_slow(make_harness: Any) -> N
     await harness.send(message_update(16, "What is SSW?"))
     assert [c[0] for c in harness.telegram.calls if c[0] != "getMe"] == ["sendChatAction", "sendMessage"]
     assert harness.telegram.sent("sendChatAction")[0]["action"] == "typing"
+
+
+async def test_a_flooding_user_is_slowed_down_politely(make_harness: Any) -> None:
+    seen: list[dict[str, Any]] = []
+    harness = await make_harness(echo_rasa(seen, SSW_REPLY), env={"THROTTLE_BURST": "3", "THROTTLE_PER_MINUTE": "1"})
+    for i in range(10):
+        await harness.send(message_update(17, f"question {i}"))
+    assert len(seen) == 3
+    slow_down = [t for t in harness.telegram.texts() if "very fast" in t]
+    assert len(slow_down) == 1, "the warning is sent once, not once per message"
+    await harness.send(message_update(18, "another user is not affected"))
+    assert seen[-1]["sender"] == "18"

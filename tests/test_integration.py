@@ -85,3 +85,14 @@ async def test_model_parse_reports_topics_labels(rasa_url: str) -> None:
     assert body["intent"]["name"] == "faq"
     assert body["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/ssw"
     json.dumps(body)  # the whole answer is plain JSON
+
+
+async def test_asking_for_a_person_or_for_vacancies_through_the_real_model(
+    harness: Harness, catalogs: Catalogs
+) -> None:
+    from bot import replies
+
+    await harness.send(message_update(123, "can I talk to a real human please"))
+    assert harness.telegram.texts()[-1] == catalogs.gettext("en", replies.HANDOFF_UNAVAILABLE)
+    await harness.send(message_update(124, "koi job hai abhi available?"))
+    assert harness.telegram.texts()[-1] == catalogs.gettext("ur_Latn", replies.NO_JOBS)

@@ -1,0 +1,59 @@
+"""Production wiring for Rasa: endpoints.yml with the PostgreSQL tracker store and the Redis lock store."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+
+class DeployError(ValueError):
+    """A production URL cannot be used (the message names it)."""
+
+
+def tracker_store(url: str) -> dict[str, object]:
+    """Rasa's SQL tracker store settings from postgresql://user:password@host:port/db."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"postgresql", "postgres"} or not parts.hostname or not parts.path.strip("/"):
+        raise DeployError(f"TRACKER_STORE_URL must be postgresql://user@host:port/database, got {parts.scheme!r}")
+    config: dict[str, object] = {
+        "type": "SQL",
+        "dialect": "postgresql",
+        "url": parts.hostname,
+        "port": parts.port or 5432,
+        "db": parts.path.strip("/"),
+    }
+    if parts.username:
+        config["username"] = unquote(parts.username)
+    if parts.password:
+        config["password"] = unquote(parts.password)
+    return config
+
+
+def lock_store(url: str) -> dict[str, object]:
+    """Rasa's Redis lock store settings from redis://[:password@]host:port/db."""
+    parts = urlsplit(url)
+    if parts.scheme != "redis" or not parts.hostname:
+        raise DeployError(f"LOCK_STORE_URL must be redis://host:port/db, got {parts.scheme!r}")
+    config: dict[str, object] = {
+        "type": "redis",
+        "url": parts.hostname,
+        "port": parts.port or 6379,
+        "db": int(parts.path.strip("/") or 0),
+        "key_prefix": "japanwork",
+    }
+    if parts.password:
+        config["password"] = unquote(parts.password)
+    return config
+
+
+def endpoints_yaml(actions_url: str, tracker_url: str, lock_url: str) -> str:
+    """The endpoints.yml of a production Rasa instance."""
+    return yaml.safe_dump(
+        {
+            "action_endpoint": {"url": actions_url},
+            "tracker_store": tracker_store(tracker_url),
+            "lock_store": lock_store(lock_url),
+        },
+        sort_keys=False,
+    )
