@@ -19,17 +19,7 @@ from actions import validation
 
 # Bump when the consent text in domain.yml (utter_ask_consent) changes; stored with each lead.
 CONSENT_VERSION = "2026-11-v1"
-PROFILE_SLOTS = (
-    "full_name",
-    "phone",
-    "city",
-    "age",
-    "education",
-    "field",
-    "japanese_level",
-    "experience_years",
-    "has_passport",
-)
+PROFILE_SLOTS = validation.PROFILE_FIELDS
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "full_name": validation.parse_name,
     "phone": validation.parse_phone,

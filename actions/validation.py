@@ -17,6 +17,19 @@ _DIGITS = str.maketrans(
 )
 _NUMBER = re.compile(r"\d{1,3}")
 
+# The registration profile: its answers in the order they are asked. The one list every part uses
+# (the form, the adapter's summary, storage, exports).
+PROFILE_FIELDS = (
+    "full_name",
+    "phone",
+    "city",
+    "age",
+    "education",
+    "field",
+    "japanese_level",
+    "experience_years",
+    "has_passport",
+)
 EDUCATION = ("none", "primary", "matric", "intermediate", "diploma", "bachelor", "master")
 FIELDS = (
     "it",
@@ -38,6 +51,8 @@ FIELDS = (
     "wood_industry",
     "other",
 )
+# S2.3: the 16 SSW (i) fields (everything offered except IT and "other"; C0.1: IT is not an SSW field).
+SSW_FIELDS = frozenset(FIELDS) - {"it", "other"}
 JAPANESE_LEVELS = ("none", "studying", "n5", "n4", "n3", "n2", "n1", "jft_a2")
 
 # Typed answers people give, in English, Roman Urdu and Urdu script, mapped to the canonical keys.

@@ -14,31 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from actions.validation import SSW_FIELDS
 from bot.repository import LeadRecord, Repository, StorageUnavailable
 
 log = logging.getLogger(__name__)
 
 DEGREES = frozenset({"bachelor", "master"})
-SSW_FIELDS = frozenset(
-    {
-        "nursing_care",
-        "building_cleaning",
-        "manufacturing",
-        "construction",
-        "shipbuilding",
-        "automobile_repair",
-        "aviation",
-        "accommodation",
-        "agriculture",
-        "fishery",
-        "food_manufacturing",
-        "food_service",
-        "automobile_transport",
-        "railway",
-        "forestry",
-        "wood_industry",
-    }
-)
 SSW_JAPANESE = frozenset({"n4", "n3", "n2", "n1", "jft_a2"})  # L3.1: JFT-Basic A2 or JLPT N4+ for SSW (i)
 ENGINEER_EXPERIENCE_YEARS = 10  # E5.1: a related degree, or 10+ years of experience
 SSW_MIN_AGE = 18  # D6.1

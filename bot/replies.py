@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from babel.dates import format_date
 from babel.numbers import format_currency
 
+from actions.validation import PROFILE_FIELDS
 from bot.dialogue import BotMessage, Button
 from bot.i18n import LANGUAGE_NAMES, Catalogs
 from bot.models import JobOpening
@@ -18,7 +19,7 @@ LANGUAGE_PAYLOAD_PREFIX = "lang:"
 
 # Right-to-left text with Latin terms inside (JLPT N4, URLs, yen amounts) is displayed in the wrong
 # order by many clients unless each left-to-right run is isolated (U+2066 LRI ... U+2069 PDI).
-_LTR_TOKEN = r"(?:%\(\w+\)s|[A-Za-z0-9¥$€£@#&+=/:._\-]*[A-Za-z0-9¥$€£]|\([A-Za-z0-9 .\-]+\))"
+_LTR_TOKEN = r"(?:%\(\w+\)s|[A-Za-z0-9¥$€£@#&+=/:._\-]*[A-Za-z0-9¥$€£]/?|\([A-Za-z0-9 .\-]+\))"
 _LTR_RUN = re.compile(rf"{_LTR_TOKEN}(?:[ ,/\-–+]+{_LTR_TOKEN})*")
 _LRI, _PDI = "\u2066", "\u2069"
 RTL_LANGUAGES = frozenset({"ur"})
@@ -299,17 +300,7 @@ DELETE_YES = _("Yes, erase everything")
 DELETE_NO = _("No, keep it")
 DELETED = _("Done: everything we held about you has been erased.")
 DELETE_KEPT = _("Nothing was erased.")
-SUMMARY_FIELDS = (
-    "full_name",
-    "phone",
-    "city",
-    "age",
-    "education",
-    "field",
-    "japanese_level",
-    "experience_years",
-    "has_passport",
-)
+SUMMARY_FIELDS = PROFILE_FIELDS
 STORAGE_DOWN = _("Sorry, I cannot reach our records right now. Please try again in a few minutes.")
 
 # Job openings (bot/assistant.py lists what staff published).

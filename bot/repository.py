@@ -14,21 +14,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import selectinload
 
+from actions.validation import PROFILE_FIELDS
 from bot.models import LEAD_STATUSES, Handoff, JobOpening, Lead, LeadEvent, TopicAsked, User, utcnow
 
 log = logging.getLogger(__name__)
-
-PROFILE_FIELDS = (
-    "full_name",
-    "phone",
-    "city",
-    "age",
-    "education",
-    "field",
-    "japanese_level",
-    "experience_years",
-    "has_passport",
-)
 
 
 class StorageUnavailable(RuntimeError):

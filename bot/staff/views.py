@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
+from actions.validation import PROFILE_FIELDS
 from bot.models import LEAD_STATUSES, JobOpening, Lead, User
 from bot.repository import Repository
 from bot.staff.overview import bar_chart_svg, load_overview
@@ -25,15 +26,7 @@ JAPANESE = [(k, k.upper().replace("_", "-")) for k in ("none", "studying", "n5",
 EXPORT_COLUMNS = (
     "id",
     "created_at",
-    "full_name",
-    "phone",
-    "city",
-    "age",
-    "education",
-    "field",
-    "japanese_level",
-    "experience_years",
-    "has_passport",
+    *PROFILE_FIELDS,
     "language",
     "route",
     "status",
