@@ -286,6 +286,11 @@ class Assistant:
         except DialogueUnavailable:
             log.exception("dialogue engine unavailable")
             return [self._renderer.text(language, replies.UNAVAILABLE)]
+        if not messages:
+            # Every rule of the domain answers; Rasa's REST channel returns an empty list when handling the
+            # message failed inside Rasa (e.g. its lock store is down). The user must not be left unanswered.
+            log.warning("the dialogue engine returned no reply")
+            return [self._renderer.text(language, replies.UNAVAILABLE)]
         rendered = self._renderer.engine_messages(language, messages)
         for message in messages:
             kind = message.custom.get("kind")

@@ -123,7 +123,8 @@ def postgres_url() -> Iterator[str]:
 
     name = f"test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(  # NullPool: a fresh connection each time, so a server restart does not break teardown
-        POSTGRES_ADMIN_URL.replace("postgresql:", "postgresql+psycopg:", 1), isolation_level="AUTOCOMMIT",
+        POSTGRES_ADMIN_URL.replace("postgresql:", "postgresql+psycopg:", 1),
+        isolation_level="AUTOCOMMIT",
         poolclass=NullPool,
     )
     with admin.connect() as connection:

@@ -254,3 +254,9 @@ async def test_a_flooding_user_is_slowed_down_politely(make_harness: Any) -> Non
     assert len(slow_down) == 1, "the warning is sent once, not once per message"
     await harness.send(message_update(18, "another user is not affected"))
     assert seen[-1]["sender"] == "18"
+
+
+async def test_an_empty_reply_from_rasa_is_treated_as_an_outage(make_harness: Any) -> None:
+    harness = await make_harness(echo_rasa([], []))
+    await harness.send(message_update(19, "What is SSW?"))
+    assert "temporarily unavailable" in harness.telegram.texts()[-1]

@@ -1,5 +1,6 @@
 """Production faults against the real services: two Rasa instances sharing a PostgreSQL tracker store and a
-Redis lock store lose no turn when one is killed mid-registration; PostgreSQL restarts are survived."""
+Redis lock store lose no turn when one is killed mid-registration; PostgreSQL restarts are survived; with Redis
+down the user is told to try again, and the conversation goes on when it is back."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import time
 import zlib
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ from bot.leads import LeadService
 from bot.migrations import migrate
 from bot.repository import Repository
 from tests.fake_telegram import callback_update, message_update
-from tests.rasa_server import rasa_server
+from tests.rasa_server import free_port, rasa_server
 from tests.test_integration import expected
 from tests.test_leads import payload
 
@@ -78,3 +80,47 @@ async def test_the_adapter_survives_a_postgresql_restart(postgres_url: str, tmp_
         assert await repository.count_leads() == 2
     finally:
         await repository.dispose()
+
+
+def start_redis(port: int) -> subprocess.Popen[bytes]:
+    """A private Redis for this test (the machine's own stays untouched)."""
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        if subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True).stdout.strip() == b"PONG":
+            return process
+        time.sleep(0.1)
+    raise RuntimeError("redis-server did not start")
+
+
+async def test_redis_down_tells_the_user_to_retry_and_recovers(
+    make_harness: Any, postgres_url: str, catalogs: Catalogs
+) -> None:
+    from bot import replies
+
+    redis_port = free_port()
+    redis = start_redis(redis_port)
+    try:
+        shared = yaml.safe_dump(
+            {
+                "tracker_store": tracker_store(postgres_url),
+                "lock_store": lock_store(f"redis://127.0.0.1:{redis_port}/0"),
+            }
+        )
+        with rasa_server(stores=shared) as url:
+            harness = await make_harness(DialogueClient(url, 30.0))
+            await harness.send(message_update(650, "What is SSW?"))
+            assert harness.telegram.texts()[-1] == expected(catalogs, "en", "utter_faq/ssw")
+            redis.kill()
+            redis.wait()
+            await harness.send(message_update(650, "What is TITP?"))
+            assert harness.telegram.texts()[-1] == catalogs.gettext("en", replies.UNAVAILABLE)
+            redis = start_redis(redis_port)
+            await harness.send(message_update(650, "What is TITP?"))
+            assert harness.telegram.texts()[-1] == expected(catalogs, "en", "utter_faq/titp")
+    finally:
+        redis.kill()
+        redis.wait()
