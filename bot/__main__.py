@@ -8,20 +8,27 @@ import logging
 import sys
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.app import add_staff, serve_console, serve_dashboard, serve_telegram
 from bot.config import Settings, SettingsError
 from bot.deploy import endpoints_yaml
-from bot.migrations import upgrade_database
+from bot.migrations import ensure_database, upgrade_database
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and start what it asks for."""
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
-    parser.add_argument(
-        "command",
-        choices=["run", "console", "migrate"],
-        help="run: Telegram if a token is set, else console; migrate: upgrade the database schema",
-    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="serve Telegram if TELEGRAM_BOT_TOKEN is set, else the terminal chat")
+    commands.add_parser("console", help="the terminal chat")
+    commands.add_parser("migrate", help="create or upgrade the database schema")
+    commands.add_parser("dashboard", help="serve the staff dashboard on 127.0.0.1:$DASHBOARD_PORT")
+    endpoints = commands.add_parser("endpoints", help="write Rasa's production endpoints.yml")
+    endpoints.add_argument("output", type=Path)
+    staff = commands.add_parser("staff", help="manage staff accounts")
+    staff.add_argument("action", choices=["add"])
+    staff.add_argument("email")
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -34,7 +41,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "migrate":
         upgrade_database(settings.database_url)
     elif args.command == "endpoints":
-        Path(args.output).write_text(
+        # Create the tracker database now, so that several Rasa instances do not race to create it.
+        try:
+            asyncio.run(ensure_database(settings.tracker_store_url))
+        except (OSError, SQLAlchemyError) as err:
+            print(
+                f"warning: could not check the tracker database ({type(err).__name__}); "
+                "Rasa will create it on first start",
+                file=sys.stderr,
+            )
+        args.output.write_text(
             endpoints_yaml(settings.actions_url, settings.tracker_store_url, settings.lock_store_url)
         )
     elif args.command == "staff":

@@ -22,6 +22,8 @@ def tracker_store(url: str) -> dict[str, object]:
         "url": parts.hostname,
         "port": parts.port or 5432,
         "db": parts.path.strip("/"),
+        # Rasa creates the tracker database through this one if it does not exist yet.
+        "login_db": "postgres",
     }
     if parts.username:
         config["username"] = unquote(parts.username)

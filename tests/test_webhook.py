@@ -81,6 +81,7 @@ def test_production_endpoints() -> None:
         "url": "db.internal",
         "port": 5433,
         "db": "rasa_tracker",
+        "login_db": "postgres",
         "username": "rasa",
         "password": "p@ss",
     }
