@@ -16,13 +16,9 @@ import pytest
 import uvicorn
 from playwright.async_api import async_playwright
 
-from bot.config import PROJECT_ROOT, Settings
-from bot.migrations import migrate
-from bot.repository import Repository
-from bot.staff.accounts import StaffAccounts
-from bot.staff.app import create_dashboard
+from bot.config import PROJECT_ROOT
 from tests.rasa_server import free_port
-from tests.test_dashboard import EMAIL, PASSWORD, seed
+from tests.test_dashboard import EMAIL, PASSWORD, seeded_dashboard
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = PROJECT_ROOT / "data" / "artifacts" / "browser"
@@ -40,12 +36,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 async def dashboard_url(tmp_path: Path) -> AsyncIterator[str]:
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
-    await migrate(url)
-    repository = Repository(url)
-    await StaffAccounts(repository).add(EMAIL, PASSWORD)
-    await seed(repository, tmp_path)
-    app = create_dashboard(Settings.from_env({"DATABASE_URL": url, "DASHBOARD_SECRET_KEY": "browser"}), repository)
+    app, _ = await seeded_dashboard(tmp_path)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     serving = asyncio.create_task(server.serve())

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from openpyxl import load_workbook
+from starlette.applications import Starlette
 
 from bot.config import Settings
 from bot.leads import LeadService
@@ -61,15 +62,20 @@ async def seed(repository: Repository, tmp_path: Path) -> None:
     await repository.record_topic("anonymous", "fraud")
 
 
-@pytest.fixture
-async def dashboard(tmp_path: Path) -> AsyncIterator[Dashboard]:
+async def seeded_dashboard(tmp_path: Path) -> tuple[Starlette, Repository]:
+    """The dashboard app on a fresh database with one staff account and four leads."""
     url = f"sqlite:///{tmp_path / 'dash.db'}"
     await migrate(url)
     repository = Repository(url)
     await StaffAccounts(repository).add(EMAIL, PASSWORD)
     await seed(repository, tmp_path)
     settings = Settings.from_env({"DATABASE_URL": url, "DASHBOARD_SECRET_KEY": "test-secret"})
-    app = create_dashboard(settings, repository)
+    return create_dashboard(settings, repository), repository
+
+
+@pytest.fixture
+async def dashboard(tmp_path: Path) -> AsyncIterator[Dashboard]:
+    app, repository = await seeded_dashboard(tmp_path)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=ORIGIN) as client:
         yield Dashboard(client, repository)
     await repository.dispose()
@@ -214,6 +220,19 @@ async def test_overview_draws_charts(dashboard: Dashboard) -> None:
     assert "Lahore" in page.text and "fraud" in page.text
 
 
+JOB_FORM = {
+    "title": "Caregiver",
+    "employer": "Sakura Care",
+    "field": "nursing_care",
+    "japanese_level": "n4",
+    "location": "Osaka",
+    "salary_min_yen": "200000",
+    "salary_max_yen": "230000",
+    "deadline": "",
+    "how_to_apply": "Through OEC",
+}
+
+
 async def test_job_openings_can_be_added_and_closed(dashboard: Dashboard) -> None:
     await login(dashboard.client)
     form = await dashboard.client.get("/admin/job-opening/create")
@@ -221,18 +240,7 @@ async def test_job_openings_can_be_added_and_closed(dashboard: Dashboard) -> Non
     created = await dashboard.client.post(
         "/admin/job-opening/create",
         headers={"Origin": ORIGIN},
-        data={
-            "title": "Caregiver",
-            "employer": "Sakura Care",
-            "field": "nursing_care",
-            "japanese_level": "n4",
-            "location": "Osaka",
-            "salary_min_yen": "200000",
-            "salary_max_yen": "230000",
-            "deadline": "",
-            "how_to_apply": "Through OEC",
-            "is_open": "y",
-        },
+        data={**JOB_FORM, "is_open": "y"},
     )
     assert created.status_code == 302
     [job] = await dashboard.repository.open_jobs()
@@ -240,17 +248,7 @@ async def test_job_openings_can_be_added_and_closed(dashboard: Dashboard) -> Non
     edited = await dashboard.client.post(
         f"/admin/job-opening/edit/{job.id}",
         headers={"Origin": ORIGIN},
-        data={
-            "title": "Caregiver",
-            "employer": "Sakura Care",
-            "field": "nursing_care",
-            "japanese_level": "n4",
-            "location": "Osaka",
-            "salary_min_yen": "200000",
-            "salary_max_yen": "230000",
-            "deadline": "",
-            "how_to_apply": "Through OEC",
-        },
+        data=JOB_FORM,
     )  # unchecked box: closed
     assert edited.status_code == 302
     assert await dashboard.repository.open_jobs() == []
