@@ -286,7 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     rates = [float(r) for r in args.rates.split(",")]
     figures = asyncio.run(run(rates, min(args.duration, 60.0), train=not args.no_train))
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"{figures['date'][:10]}.json").write_text(json.dumps(figures, indent=2))
+    stamp = figures["date"][:16].replace(":", "")  # e.g. 2026-11-23T0101: every run is kept
+    (RESULTS / f"{stamp}.json").write_text(json.dumps(figures, indent=2))
     (RESULTS / "latest.md").write_text(markdown(figures))
     plot(figures, RESULTS / "latency.png")
     print(markdown(figures))

@@ -92,6 +92,7 @@ def build_application(settings: Settings, services: Services, builder: TelegramA
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await assistant.drain()
         await services.close()
 
     builder = builder or ApplicationBuilder()
@@ -121,6 +122,7 @@ async def serve_console(settings: Settings) -> None:
         await leads.flush_outbox()
         await run_console(assistant)
     finally:
+        await assistant.drain()
         await services.close()
 
 

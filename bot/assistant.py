@@ -6,6 +6,7 @@ they behave the same way.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections import defaultdict, deque
@@ -99,6 +100,7 @@ class Assistant:
         self._desk = desk
         self._handoff_timeout = handoff_timeout
         self._throttle = throttle or Throttle()
+        self._pending: set[asyncio.Task[None]] = set()
         # The last few messages of each user, only in memory, so that a person who takes over sees context.
         self._recent: defaultdict[str, deque[str]] = defaultdict(lambda: deque(maxlen=RECENT_MESSAGES))
 
@@ -295,7 +297,10 @@ class Assistant:
         for message in messages:
             kind = message.custom.get("kind")
             if kind == "topic":
-                await self._record_topic(user, str(message.custom.get("topic", "")))
+                # Counting a topic is bookkeeping: it must not delay the answer.
+                task = asyncio.create_task(self._record_topic(user, str(message.custom.get("topic", ""))))
+                self._pending.add(task)
+                task.add_done_callback(self._pending.discard)
             elif kind == "lead_complete":
                 rendered += await self._submit_lead(user, message.custom, language)
             elif kind == "job_openings":
@@ -327,6 +332,11 @@ class Assistant:
             return self._renderer.text(language, replies.HANDOFF_UNAVAILABLE)
         await self._desk.forward(case, user.sender_id, language, list(self._recent[user.sender_id]))
         return self._renderer.text(language, replies.HANDOFF_STARTED)
+
+    async def drain(self) -> None:
+        """Wait for background bookkeeping (topic counts) to finish; called on shutdown."""
+        if self._pending:
+            await asyncio.gather(*self._pending, return_exceptions=True)
 
     async def _record_topic(self, user: User, topic: str) -> None:
         if self._repository is None or not topic:

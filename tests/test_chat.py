@@ -260,3 +260,31 @@ async def test_an_empty_reply_from_rasa_is_treated_as_an_outage(make_harness: An
     harness = await make_harness(echo_rasa([], []))
     await harness.send(message_update(19, "What is SSW?"))
     assert "temporarily unavailable" in harness.telegram.texts()[-1]
+
+
+async def test_topics_are_counted_anonymously_off_the_reply_path(make_harness: Any) -> None:
+    from sqlalchemy import func, select
+
+    from bot.models import TopicAsked
+    from bot.repository import Repository
+
+    reply = [*SSW_REPLY, {"recipient_id": "20", "custom": {"kind": "topic", "topic": "ssw"}}]
+    harness = await make_harness(echo_rasa([], reply))
+    await harness.send(message_update(20, "What is SSW?"))
+    assert harness.telegram.texts() == [SSW_EN], "the topic marker itself is not shown"
+    repository = Repository(harness.settings.database_url)
+    rows: list[Any] = []
+    for _ in range(50):
+        async with repository.session() as session:
+            rows = list(
+                await session.execute(
+                    select(TopicAsked.topic, TopicAsked.user_id, func.count()).group_by(
+                        TopicAsked.topic, TopicAsked.user_id
+                    )
+                )
+            )
+        if rows:
+            break
+        await asyncio.sleep(0.02)
+    await repository.dispose()
+    assert [tuple(r) for r in rows] == [("ssw", None, 1)], "counted, and not linked to an unregistered user"
