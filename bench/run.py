@@ -246,7 +246,8 @@ def markdown(figures: dict[str, Any]) -> str:
         f"- highest offered load through the adapter with p95 < 500 ms: "
         f"{figures['highest_load_with_p95_under_500ms']:.0f} msg/s",
         f"- cold start (Rasa + action server launched → first answer): {figures['cold_start_s']} s",
-        f"- full training, empty cache: {figures['training_s']} s",
+        "- full training, empty cache: "
+        + (f"{figures['training_s']} s" if figures["training_s"] is not None else "not measured (--no-train)"),
         f"- memory (RSS): Rasa {memory['rasa']} MB, action server {memory['action_server']} MB, "
         f"adapter {memory['adapter']} MB, total {memory['total']} MB",
     ]
