@@ -38,7 +38,9 @@ test: setup model i18n-compile
 ## eval: held-out accuracy per language, plus Rasa's cross-validation (slow)
 eval: setup model
 	RASA_MODEL=$(MODEL) $(PY) -m tests.evaluate --write data/results/eval.json
-	$(RASA) test nlu --nlu nlu --config config.yml --cross-validation --folds 3 --out data/results/cross-validation
+	rm -rf data/cv-data && mkdir -p data/cv-data && cp -r nlu responses data/cv-data/
+	$(RASA) test nlu --nlu data/cv-data --domain domain.yml --config config.yml --cross-validation --folds 3 \
+	  --out data/results/cross-validation
 
 ## bench: latency against load (adapter vs. Rasa direct), cold start, training time, memory
 bench: setup model i18n-compile
