@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.app import add_staff, serve_console, serve_dashboard, serve_telegram
+from bot.app import add_staff, purge, serve_console, serve_dashboard, serve_telegram
 from bot.config import Settings, SettingsError
 from bot.deploy import endpoints_yaml
 from bot.migrations import ensure_database, upgrade_database
@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("console", help="the terminal chat")
     commands.add_parser("migrate", help="create or upgrade the database schema")
     commands.add_parser("dashboard", help="serve the staff dashboard on 127.0.0.1:$DASHBOARD_PORT")
+    commands.add_parser("purge", help="erase registered users inactive for longer than RETENTION_DAYS")
     endpoints = commands.add_parser("endpoints", help="write Rasa's production endpoints.yml")
     endpoints.add_argument("output", type=Path)
     staff = commands.add_parser("staff", help="manage staff accounts")
@@ -55,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     elif args.command == "staff":
         return add_staff(settings, args.email)
+    elif args.command == "purge":
+        return purge(settings)
     elif args.command == "dashboard":
         serve_dashboard(settings)
     elif args.command == "run" and settings.telegram_token:

@@ -21,7 +21,7 @@ from bot.i18n import Catalogs
 from bot.leads import LeadService, StaffNotifier
 from bot.migrations import upgrade_database
 from bot.replies import Renderer
-from bot.repository import Repository
+from bot.repository import Repository, StorageUnavailable
 from bot.throttle import Throttle
 
 log = logging.getLogger(__name__)
@@ -86,6 +86,7 @@ def build_application(settings: Settings, services: Services, builder: TelegramA
     async def start_outbox(application: TelegramApp) -> None:
         await leads.flush_outbox()
         tasks.append(asyncio.create_task(leads.run_outbox_retries()))
+        tasks.append(asyncio.create_task(purge_daily(assistant, timedelta(days=settings.retention_days))))
 
     async def shutdown(_: TelegramApp) -> None:
         for task in tasks:
@@ -165,6 +166,36 @@ async def serve_webhook(settings: Settings, application: TelegramApp, services: 
         await application.shutdown()
         if application.post_shutdown:
             await application.post_shutdown(application)
+
+
+async def purge_daily(assistant: Assistant, retention: timedelta) -> None:
+    """Erase registered users silent for longer than the retention period, once a day (a background task)."""
+    while True:
+        try:
+            erased = await assistant.purge_inactive(retention)
+        except StorageUnavailable:
+            log.warning("retention purge postponed: database unavailable")
+        else:
+            if erased:
+                log.info("retention: erased %d inactive user(s)", erased)
+        await asyncio.sleep(24 * 3600)
+
+
+def purge(settings: Settings) -> int:
+    """`python -m bot purge`: run the retention purge once (for cron or an operator)."""
+
+    async def run() -> int:
+        services = Services.open(settings)
+        assistant, _ = build_assistant(settings, services, None, source="purge")
+        try:
+            return await assistant.purge_inactive(timedelta(days=settings.retention_days))
+        finally:
+            await services.close()
+
+    upgrade_database(settings.database_url)
+    erased = asyncio.run(run())
+    print(f"erased {erased} user(s) inactive for more than {settings.retention_days} days")
+    return 0
 
 
 def serve_dashboard(settings: Settings) -> None:

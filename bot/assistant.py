@@ -10,8 +10,9 @@ import asyncio
 import logging
 import re
 from collections import defaultdict, deque
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from bot import replies
@@ -161,6 +162,7 @@ class Assistant:
         if await self._forwarded_to_staff(user, cleaned, language):
             return []
         self._recent[user.sender_id].append(cleaned)
+        self._in_background(self._touch(user))
         return await self._ask(user, cleaned, language)
 
     async def _forwarded_to_staff(self, user: User, text: str, language: str) -> bool:
@@ -298,9 +300,7 @@ class Assistant:
             kind = message.custom.get("kind")
             if kind == "topic":
                 # Counting a topic is bookkeeping: it must not delay the answer.
-                task = asyncio.create_task(self._record_topic(user, str(message.custom.get("topic", ""))))
-                self._pending.add(task)
-                task.add_done_callback(self._pending.discard)
+                self._in_background(self._record_topic(user, str(message.custom.get("topic", ""))))
             elif kind == "lead_complete":
                 rendered += await self._submit_lead(user, message.custom, language)
             elif kind == "job_openings":
@@ -332,6 +332,30 @@ class Assistant:
             return self._renderer.text(language, replies.HANDOFF_UNAVAILABLE)
         await self._desk.forward(case, user.sender_id, language, list(self._recent[user.sender_id]))
         return self._renderer.text(language, replies.HANDOFF_STARTED)
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def _touch(self, user: User) -> None:
+        if self._repository is None:
+            return
+        try:
+            await self._repository.touch(user.sender_id)
+        except StorageUnavailable:
+            log.warning("last activity not stored: database unavailable")
+
+    async def purge_inactive(self, retention: timedelta) -> int:
+        """Erase everything about registered users silent for longer than `retention` (as the consent text says)."""
+        if self._repository is None:
+            return 0
+        senders = await self._repository.inactive_senders(datetime.now(UTC) - retention)
+        for sender in senders:
+            await self._repository.delete_user(sender)
+            if self._history is not None:
+                await self._history.erase(sender)
+        return len(senders)
 
     async def drain(self) -> None:
         """Wait for background bookkeeping (topic counts) to finish; called on shutdown."""

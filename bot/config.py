@@ -59,6 +59,7 @@ class Settings:
     tracker_db_url: str | None = f"sqlite:///{PROJECT_ROOT / 'data' / 'rasa-tracker.db'}"
     dashboard_port: int = 8080
     handoff_timeout_hours: int = 24
+    retention_days: int = 365
     actions_url: str = "http://127.0.0.1:5055/webhook"
     tracker_store_url: str = "postgresql://postgres@127.0.0.1:5432/rasa"
     lock_store_url: str = "redis://127.0.0.1:6379/0"
@@ -112,6 +113,7 @@ class Settings:
         return cls(
             dashboard_port=_int(env, "DASHBOARD_PORT", 8080, 1, 65535),
             handoff_timeout_hours=_int(env, "HANDOFF_TIMEOUT_HOURS", 24, 1, 24 * 30),
+            retention_days=_int(env, "RETENTION_DAYS", 365, 1, 3650),
             actions_url=f"http://127.0.0.1:{_int(env, 'ACTIONS_PORT', 5055, 1, 65535)}/webhook",
             tracker_store_url=env.get("TRACKER_STORE_URL", "").strip() or cls.tracker_store_url,
             lock_store_url=env.get("LOCK_STORE_URL", "").strip() or cls.lock_store_url,

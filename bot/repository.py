@@ -120,6 +120,18 @@ class Repository:
             )
             return SavedLead(lead_id=lead.id, created=created)
 
+    async def touch(self, sender_id: str) -> None:
+        """Note that a registered user was active now (the retention period counts from here)."""
+        async with self.session() as session:
+            user = await session.scalar(select(User).where(User.sender_id == sender_id))
+            if user is not None:
+                user.last_seen = utcnow()
+
+    async def inactive_senders(self, before: datetime) -> list[str]:
+        """Registered users whose last message is older than `before`."""
+        async with self.session() as session:
+            return list(await session.scalars(select(User.sender_id).where(User.last_seen < before)))
+
     async def record_topic(self, sender_id: str, topic: str) -> None:
         """Count a question's topic; linked to the user only if they registered (consented)."""
         async with self.session() as session:

@@ -75,3 +75,9 @@ def test_dashboard_process_serves_the_login_page(tmp_path: Path) -> None:
 def test_bad_configuration_is_reported_with_the_variable_name() -> None:
     result = bot("migrate", env={"RASA_PORT": "not-a-port"})
     assert result.returncode == 2 and "RASA_PORT" in result.stderr
+
+
+def test_purge_command(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'purge.db'}", "RASA_TRACKER_DB_URL": "none"}
+    result = bot("purge", env=env)
+    assert result.returncode == 0 and "erased 0 user(s) inactive for more than 365 days" in result.stdout

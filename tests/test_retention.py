@@ -1,0 +1,52 @@
+"""Retention as the consent text promises: registered users silent for longer than the period are erased."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+from sqlalchemy import select, update
+
+from bot.assistant import Assistant, User
+from bot.i18n import Catalogs
+from bot.leads import LeadService
+from bot.migrations import migrate
+from bot.models import User as UserRow
+from bot.replies import Renderer
+from bot.repository import Repository
+from tests.conftest import fake_rasa
+from tests.test_leads import payload
+
+
+async def test_inactive_users_are_erased_and_active_ones_kept(tmp_path: Path, catalogs: Catalogs) -> None:
+    url = f"sqlite:///{tmp_path / 'retention.db'}"
+    await migrate(url)
+    repository = Repository(url)
+    await LeadService(repository, tmp_path / "outbox.jsonl").submit("old", payload(), "en", "telegram")
+    await LeadService(repository, tmp_path / "outbox.jsonl").submit("recent", payload(), "en", "telegram")
+    await repository.record_topic("old", "ssw")
+    async with repository.session() as session:
+        await session.execute(
+            update(UserRow).where(UserRow.sender_id == "old").values(last_seen=datetime.now(UTC) - timedelta(days=400))
+        )
+    assistant = Assistant(
+        fake_rasa(lambda body: httpx.Response(200, json=[{"text": "ok"}])),
+        Renderer(catalogs),
+        catalogs.languages,
+        "en",
+        repository=repository,
+    )
+    try:
+        # A message from the recent user refreshes their activity; the old one stays silent.
+        await assistant.text(User("recent"), "What is SSW?")
+        await assistant.drain()
+        assert await assistant.purge_inactive(timedelta(days=365)) == 1
+        assert await repository.user_data("old") is None
+        assert await repository.user_data("recent") is not None
+        async with repository.session() as session:
+            seen = await session.scalar(select(UserRow.last_seen).where(UserRow.sender_id == "recent"))
+        assert seen is not None and datetime.now(UTC) - seen.replace(tzinfo=UTC) < timedelta(minutes=1)
+        assert await assistant.purge_inactive(timedelta(days=365)) == 0
+    finally:
+        await repository.dispose()
