@@ -31,7 +31,7 @@ test: setup model i18n-compile
 	scripts/system-deps.sh
 	$(RASA) data validate --domain domain.yml --data $(RASA_DATA) --config config.yml
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out data/results/core
-	$(BOT_VENV)/bin/ruff check bot tests rasa_ext actions bench
+	$(BOT_VENV)/bin/ruff check bot contract tests rasa_ext actions bench
 	$(BOT_VENV)/bin/mypy
 	RASA_MODEL=$(MODEL) $(PY) -m pytest
 
@@ -80,7 +80,7 @@ locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(BOT_VENV)
 	$(BOT_VENV)/bin/pybabel compile -i $< -o $@ -l $* >/dev/null
 
 lint:
-	$(BOT_VENV)/bin/ruff check bot tests rasa_ext actions bench
+	$(BOT_VENV)/bin/ruff check bot contract tests rasa_ext actions bench
 	$(BOT_VENV)/bin/mypy
 
 clean:

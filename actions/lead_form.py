@@ -1,7 +1,7 @@
 """Actions of the lead registration: consent, answer validation, summary and submission.
 
 The actions only shape the conversation; storing the lead is the adapter's job. The finished
-profile leaves Rasa as a custom message {"kind": "lead_complete", ...} (see bot/dialogue.py).
+profile leaves Rasa as a custom message {"kind": kinds.LEAD_COMPLETE, ...} (see bot/dialogue.py).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import validation
+from contract import kinds
 
 # Bump when the consent text in domain.yml (utter_ask_consent) changes; stored with each lead.
 CONSENT_VERSION = "2026-11-v1"
@@ -84,7 +85,7 @@ class ActionShowSummary(Action):
         return "action_show_summary"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(json_message={"kind": "lead_summary", "profile": profile(tracker)})
+        dispatcher.utter_message(json_message={"kind": kinds.LEAD_SUMMARY, "profile": profile(tracker)})
         dispatcher.utter_message(response="utter_confirm_profile")
         return []
 
@@ -98,7 +99,7 @@ class ActionSubmitLead(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         dispatcher.utter_message(
             json_message={
-                "kind": "lead_complete",
+                "kind": kinds.LEAD_COMPLETE,
                 "profile": profile(tracker),
                 "consent_at": tracker.get_slot("consent_at"),
                 "consent_version": tracker.get_slot("consent_version"),

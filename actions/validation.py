@@ -9,51 +9,25 @@ from __future__ import annotations
 import re
 import unicodedata
 
-MIN_AGE, MAX_AGE = 16, 60
-MAX_EXPERIENCE = 45
+from contract.profile import (
+    EDUCATION,
+    FIELDS,
+    JAPANESE_LEVELS,
+    MAX_AGE,
+    MAX_EXPERIENCE,
+    MIN_AGE,
+    PROFILE_FIELDS,
+    SSW_FIELDS,
+)
+
+__all__ = ["EDUCATION", "FIELDS", "JAPANESE_LEVELS", "PROFILE_FIELDS", "SSW_FIELDS"]
+
 
 _DIGITS = str.maketrans(
     {**{chr(0x06F0 + i): str(i) for i in range(10)}, **{chr(0x0660 + i): str(i) for i in range(10)}}
 )
 _NUMBER = re.compile(r"\d{1,3}")
 
-# The registration profile: its answers in the order they are asked. The one list every part uses
-# (the form, the adapter's summary, storage, exports).
-PROFILE_FIELDS = (
-    "full_name",
-    "phone",
-    "city",
-    "age",
-    "education",
-    "field",
-    "japanese_level",
-    "experience_years",
-    "has_passport",
-)
-EDUCATION = ("none", "primary", "matric", "intermediate", "diploma", "bachelor", "master")
-FIELDS = (
-    "it",
-    "nursing_care",
-    "building_cleaning",
-    "manufacturing",
-    "construction",
-    "shipbuilding",
-    "automobile_repair",
-    "aviation",
-    "accommodation",
-    "agriculture",
-    "fishery",
-    "food_manufacturing",
-    "food_service",
-    "automobile_transport",
-    "railway",
-    "forestry",
-    "wood_industry",
-    "other",
-)
-# S2.3: the 16 SSW (i) fields (everything offered except IT and "other"; C0.1: IT is not an SSW field).
-SSW_FIELDS = frozenset(FIELDS) - {"it", "other"}
-JAPANESE_LEVELS = ("none", "studying", "n5", "n4", "n3", "n2", "n1", "jft_a2")
 
 # Typed answers people give, in English, Roman Urdu and Urdu script, mapped to the canonical keys.
 _EDUCATION_WORDS = {

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from actions.validation import SSW_FIELDS
+from contract.profile import SSW_FIELDS
 from bot.repository import LeadRecord, Repository, StorageUnavailable
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from babel.dates import format_date
 from babel.numbers import format_currency
 
-from actions.validation import PROFILE_FIELDS
+from contract.profile import PROFILE_FIELDS
 from bot.dialogue import BotMessage, Button
 from bot.i18n import LANGUAGE_NAMES, Catalogs
 from bot.models import JobOpening

@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import selectinload
 
-from actions.validation import PROFILE_FIELDS
+from contract.profile import PROFILE_FIELDS
 from bot.models import LEAD_STATUSES, Handoff, JobOpening, Lead, LeadEvent, TopicAsked, User, utcnow
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
-from actions.validation import PROFILE_FIELDS
+from contract.profile import PROFILE_FIELDS
 from bot.models import LEAD_STATUSES, JobOpening, Lead, User
 from bot.repository import Repository
 from bot.staff.overview import bar_chart_svg, load_overview
