@@ -194,7 +194,7 @@ async def run(rates: list[float], duration: float, train: bool) -> dict[str, Any
             "TELEGRAM_API_URL": f"http://127.0.0.1:{port}",
             "RASA_URL": url,
             "DATABASE_URL": database,
-            "RASA_TRACKER_DB_URL": "none",
+            "TRACKER_STORE_URL": "none",
             "LOG_LEVEL": "WARNING",
             "LEAD_OUTBOX": str(work / "outbox.jsonl"),
         }

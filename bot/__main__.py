@@ -25,11 +25,12 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("migrate", help="create or upgrade the database schema")
     commands.add_parser("dashboard", help="serve the staff dashboard on 127.0.0.1:$DASHBOARD_PORT")
     commands.add_parser("purge", help="erase registered users inactive for longer than RETENTION_DAYS")
-    endpoints = commands.add_parser("endpoints", help="write Rasa's production endpoints.yml")
+    endpoints = commands.add_parser("endpoints", help="write Rasa's endpoints.yml from TRACKER_STORE_URL etc.")
     endpoints.add_argument("output", type=Path)
     staff = commands.add_parser("staff", help="manage staff accounts")
     staff.add_argument("action", choices=["add"])
     staff.add_argument("email")
+    staff.add_argument("--role", choices=["admin", "recruiter"], default="recruiter")
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -42,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "migrate":
         upgrade_database(settings.database_url)
     elif args.command == "endpoints":
+        if settings.tracker_store_url is None:
+            print("configuration error: TRACKER_STORE_URL=none cannot be written as Rasa's store", file=sys.stderr)
+            return 2
         # Create the tracker database now, so that several Rasa instances do not race to create it.
         try:
             asyncio.run(ensure_database(settings.tracker_store_url))
@@ -55,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
             endpoints_yaml(settings.actions_url, settings.tracker_store_url, settings.lock_store_url)
         )
     elif args.command == "staff":
-        return add_staff(settings, args.email)
+        return add_staff(settings, args.email, args.role)
     elif args.command == "purge":
         return purge(settings)
     elif args.command == "dashboard":
@@ -63,7 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "run" and settings.telegram_token:
         serve_telegram(settings)
     else:
-        asyncio.run(serve_console(settings))
+        try:
+            asyncio.run(serve_console(settings))
+        except KeyboardInterrupt:
+            print("\nAllah hafiz!")
     return 0
 
 

@@ -1,9 +1,8 @@
-"""Composition root: builds the services once and wires them to the chosen front end."""
+"""Owns wiring: the composition root builds every service once and hands it to the chosen front end."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -11,23 +10,31 @@ from typing import Any
 
 from telegram.ext import AIORateLimiter, ApplicationBuilder
 
-from bot.assistant import Assistant, StaffDesk
-from bot.chat import ChatAdapter, TelegramApp, TelegramStaffDesk, TelegramStaffNotifier
+from bot.assistant import Assistant, Collaborators
+from bot.chat import ChatAdapter, TelegramApp, publish_commands
 from bot.config import Settings
 from bot.console import run_console
 from bot.dialogue import DialogueClient
+from bot.handoff import HandoffService, NoDesk, StaffDesk
 from bot.history import ConversationHistory
 from bot.i18n import Catalogs
+from bot.language import LanguageService
 from bot.leads import LeadService, StaffNotifier
 from bot.migrations import upgrade_database
+from bot.ordering import ChatOrder, MemoryChatOrder, RedisChatOrder
+from bot.privacy import NoHistory, PrivacyService
 from bot.replies import Renderer
 from bot.repository import Repository, StorageUnavailable
-from bot.throttle import Throttle
+from bot.staff.telegram import StaffChat, TelegramStaffDesk, TelegramStaffNotifier
+from bot.tasks import Background
+from bot.throttle import MemoryThrottle, RedisThrottle, Throttle
 
 log = logging.getLogger(__name__)
 
 TelegramAppBuilder = ApplicationBuilder[Any, Any, Any, Any, Any, Any]
 ALLOWED_UPDATES = ["message", "callback_query"]
+OUTBOX_RETRY_SECONDS = 30.0
+PURGE_EVERY_SECONDS = 24 * 3600.0
 
 
 @dataclass
@@ -36,64 +43,123 @@ class Services:
 
     dialogue: DialogueClient
     repository: Repository
-    history: ConversationHistory | None
+    history: ConversationHistory | NoHistory
+    redis: Any | None
 
     @classmethod
     def open(cls, settings: Settings, dialogue: DialogueClient | None = None) -> Services:
         """Create the clients (connections are made lazily)."""
+        redis = None
+        if settings.redis_url:
+            from redis.asyncio import Redis
+
+            redis = Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=5)
         return cls(
-            dialogue=dialogue or DialogueClient(list(settings.rasa_urls), settings.rasa_timeout),
+            dialogue=dialogue or DialogueClient(list(settings.dialogue_urls), settings.rasa_timeout),
             repository=Repository(settings.database_url),
-            history=ConversationHistory(settings.tracker_db_url) if settings.tracker_db_url else None,
+            history=ConversationHistory(settings.tracker_store_url) if settings.tracker_store_url else NoHistory(),
+            redis=redis,
         )
 
     async def close(self) -> None:
         """Close every connection pool."""
         await self.dialogue.aclose()
         await self.repository.dispose()
-        if self.history is not None:
-            await self.history.dispose()
+        await self.history.dispose()
+        if self.redis is not None:
+            await self.redis.aclose()
 
 
-def build_assistant(
-    settings: Settings, services: Services, notifier: StaffNotifier | None, source: str, desk: StaffDesk | None = None
-) -> tuple[Assistant, LeadService]:
-    """The channel-independent assistant and its lead service, with catalogs loaded once."""
+@dataclass
+class Product:
+    """What a front end runs: the turn, and the services behind it."""
+
+    assistant: Assistant
+    leads: LeadService
+    privacy: PrivacyService
+    handoffs: HandoffService
+    languages: LanguageService
+    renderer: Renderer
+    background: Background
+
+
+def build_product(
+    settings: Settings,
+    services: Services,
+    source: str,
+    notifier: StaffNotifier | None = None,
+    desk: StaffDesk | None = None,
+) -> Product:
+    """The channel-independent assistant and every service it uses, with catalogs loaded once."""
     catalogs = Catalogs.load(settings.locales_dir)
-    leads = LeadService(services.repository, settings.outbox_path, notifier)
-    assistant = Assistant(
-        services.dialogue,
-        Renderer(catalogs),
-        catalogs.languages,
-        settings.default_language,
-        leads=leads,
-        repository=services.repository,
-        history=services.history,
-        source=source,
-        desk=desk,
-        handoff_timeout=timedelta(hours=settings.handoff_timeout_hours),
-        throttle=Throttle(burst=settings.throttle_burst, rate=settings.throttle_per_minute / 60),
+    renderer = Renderer(catalogs)
+    repository = services.repository
+    languages = LanguageService(repository, catalogs.languages, settings.default_language)
+    leads = LeadService(repository, settings.outbox_path, notifier)
+    handoffs = HandoffService(repository, desk or NoDesk(), timedelta(hours=settings.handoff_timeout_hours))
+    privacy = PrivacyService(repository, leads, services.history, languages, handoffs, renderer)
+    rate = settings.throttle_per_minute / 60
+    throttle: Throttle = (
+        RedisThrottle(services.redis, settings.throttle_burst, rate)
+        if services.redis is not None
+        else MemoryThrottle(settings.throttle_burst, rate)
     )
-    return assistant, leads
+    background = Background()
+    parts = Collaborators(
+        dialogue=services.dialogue,
+        renderer=renderer,
+        languages=languages,
+        throttle=throttle,
+        handoffs=handoffs,
+        privacy=privacy,
+        leads=leads,
+        repository=repository,
+        background=background,
+        source=source,
+    )
+    return Product(Assistant(parts), leads, privacy, handoffs, languages, renderer, background)
 
 
-def build_application(settings: Settings, services: Services, builder: TelegramAppBuilder | None = None) -> TelegramApp:
-    """The Telegram application: handlers registered, the outbox retried, resources closed on shutdown."""
+def start_background(product: Product, settings: Settings) -> None:
+    """The supervised periodic jobs: the lead outbox and the retention purge."""
+    retention = timedelta(days=settings.retention_days)
+
+    async def flush() -> None:
+        written = await product.leads.flush_outbox()
+        if written:
+            log.info("wrote %d lead(s) from the outbox", written)
+
+    async def purge() -> None:
+        try:
+            erased = await product.privacy.purge_inactive(retention)
+        except StorageUnavailable:
+            log.warning("retention purge postponed: database unavailable")
+            return
+        if erased:
+            log.info("retention: erased %d inactive user(s)", erased)
+
+    product.background.every("outbox", OUTBOX_RETRY_SECONDS, flush)
+    product.background.every("retention", PURGE_EVERY_SECONDS, purge)
+
+
+def chat_order(services: Services) -> ChatOrder:
+    """Per-chat order: shared through Redis when it is configured (several adapter processes), else in memory."""
+    return RedisChatOrder(services.redis) if services.redis is not None else MemoryChatOrder()
+
+
+def build_application(
+    settings: Settings, services: Services, builder: TelegramAppBuilder | None = None, order: ChatOrder | None = None
+) -> TelegramApp:
+    """The Telegram application: handlers registered, background jobs started, resources closed on shutdown."""
     if not settings.telegram_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is required to serve Telegram")
-    tasks: list[asyncio.Task[None]] = []
 
-    async def start_outbox(application: TelegramApp) -> None:
-        await leads.flush_outbox()
-        tasks.append(asyncio.create_task(leads.run_outbox_retries()))
-        tasks.append(asyncio.create_task(purge_daily(assistant, timedelta(days=settings.retention_days))))
+    async def start(application: TelegramApp) -> None:
+        start_background(product, settings)
+        await publish_commands(application)
 
     async def shutdown(_: TelegramApp) -> None:
-        for task in tasks:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        await assistant.drain()
+        await product.background.drain()
         await services.close()
 
     builder = builder or ApplicationBuilder()
@@ -103,82 +169,46 @@ def build_application(settings: Settings, services: Services, builder: TelegramA
         .base_file_url(f"{settings.telegram_api_url}/file/bot")
         .concurrent_updates(True)
         .rate_limiter(AIORateLimiter(max_retries=3))
-        .post_init(start_outbox)
+        .post_init(start)
         .post_shutdown(shutdown)
         .build()
     )
     staff_chat = settings.staff_chat_id
     notifier = TelegramStaffNotifier(application.bot, staff_chat) if staff_chat else None
     desk = TelegramStaffDesk(application.bot, staff_chat) if staff_chat else None
-    assistant, leads = build_assistant(settings, services, notifier, source="telegram", desk=desk)
-    ChatAdapter(assistant, staff_chat_id=staff_chat).register(application)
+    product = build_product(settings, services, "telegram", notifier, desk)
+    if staff_chat:
+        StaffChat(
+            staff_chat, product.handoffs, product.languages, product.renderer, settings.staff_telegram_ids
+        ).register(application)
+    ChatAdapter(product.assistant, order or chat_order(services)).register(application)
     return application
 
 
 async def serve_console(settings: Settings) -> None:
     """The terminal chat on the same assistant (leads are stored too, with source "console")."""
     services = Services.open(settings)
-    assistant, leads = build_assistant(settings, services, None, source="console")
+    product = build_product(settings, services, "console")
     try:
-        await leads.flush_outbox()
-        await run_console(assistant)
+        start_background(product, settings)
+        await run_console(product.assistant)
     finally:
-        await assistant.drain()
+        await product.background.drain()
         await services.close()
 
 
 def serve_telegram(settings: Settings) -> None:
-    """Webhook mode if TELEGRAM_WEBHOOK_URL is set, else long polling; until interrupted."""
+    """Webhook mode if TELEGRAM_WEBHOOK_URL is set, else long polling; until SIGTERM or Ctrl-C."""
     services = Services.open(settings)
-    application = build_application(settings, services)
-    if settings.webhook_url and settings.webhook_secret:
-        asyncio.run(serve_webhook(settings, application, services))
+    order = chat_order(services)
+    application = build_application(settings, services, order=order)
+    if settings.webhook_url:
+        from bot.webhook import serve_webhook
+
+        asyncio.run(serve_webhook(settings, application, services, order))
         return
     log.info("serving Telegram by long polling")
     application.run_polling(allowed_updates=ALLOWED_UPDATES)
-
-
-async def serve_webhook(settings: Settings, application: TelegramApp, services: Services) -> None:
-    """Receive updates on 127.0.0.1:WEBHOOK_PORT behind an HTTPS proxy; register the webhook with Telegram."""
-    import uvicorn
-
-    from bot.webhook import create_webhook_app
-
-    assert settings.webhook_url and settings.webhook_secret  # checked by Settings
-    checks = {"rasa": services.dialogue.is_ready, "database": services.repository.is_ready}
-    web = create_webhook_app(application, settings.webhook_secret, checks)
-    server = uvicorn.Server(uvicorn.Config(web, host="127.0.0.1", port=settings.webhook_port, log_level="warning"))
-    await application.initialize()
-    if application.post_init:
-        await application.post_init(application)
-    await application.bot.set_webhook(
-        settings.webhook_url,
-        secret_token=settings.webhook_secret,
-        allowed_updates=ALLOWED_UPDATES,
-        drop_pending_updates=False,
-    )
-    await application.start()
-    log.info("serving Telegram by webhook on 127.0.0.1:%d", settings.webhook_port)
-    try:
-        await server.serve()
-    finally:
-        await application.stop()
-        await application.shutdown()
-        if application.post_shutdown:
-            await application.post_shutdown(application)
-
-
-async def purge_daily(assistant: Assistant, retention: timedelta) -> None:
-    """Erase registered users silent for longer than the retention period, once a day (a background task)."""
-    while True:
-        try:
-            erased = await assistant.purge_inactive(retention)
-        except StorageUnavailable:
-            log.warning("retention purge postponed: database unavailable")
-        else:
-            if erased:
-                log.info("retention: erased %d inactive user(s)", erased)
-        await asyncio.sleep(24 * 3600)
 
 
 def purge(settings: Settings) -> int:
@@ -186,9 +216,9 @@ def purge(settings: Settings) -> int:
 
     async def run() -> int:
         services = Services.open(settings)
-        assistant, _ = build_assistant(settings, services, None, source="purge")
+        product = build_product(settings, services, "purge")
         try:
-            return await assistant.purge_inactive(timedelta(days=settings.retention_days))
+            return await product.privacy.purge_inactive(timedelta(days=settings.retention_days))
         finally:
             await services.close()
 
@@ -209,14 +239,13 @@ def serve_dashboard(settings: Settings) -> None:
     uvicorn.run(app, host="127.0.0.1", port=settings.dashboard_port, log_level="warning")
 
 
-def add_staff(settings: Settings, email: str) -> int:
+def add_staff(settings: Settings, email: str, role: str = "recruiter") -> int:
     """Create (or reset) a staff account; the password is read from STAFF_PASSWORD or asked for."""
     import getpass
-    import os
 
     from bot.staff.accounts import AccountError, StaffAccounts
 
-    password = os.environ.get("STAFF_PASSWORD") or getpass.getpass(f"Password for {email}: ")
+    password = settings.staff_password or getpass.getpass(f"Password for {email}: ")
     upgrade_database(settings.database_url)
 
     async def add() -> None:
@@ -231,5 +260,5 @@ def add_staff(settings: Settings, email: str) -> int:
     except AccountError as err:
         print(f"error: {err}")
         return 2
-    print(f"staff account {email.strip().lower()} is ready")
+    print(f"staff account {email.strip().lower()} ({role}) is ready")
     return 0

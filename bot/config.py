@@ -1,37 +1,52 @@
-"""Settings: the only module that reads the environment."""
+"""Owns configuration: the only module that reads the environment; each key is named once, with its default.
+
+Every setting is declared as a dataclass field whose metadata names its environment variable and how to parse
+it (in the spirit of starlette's `Config`): `Settings.from_env` reads them all, and a bad value raises
+`SettingsError` naming the variable. Constructing `Settings(...)` directly (tests) uses the same defaults.
+"""
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ("en", "ur", "ur_Latn")
 
 
 class SettingsError(ValueError):
     """A setting has a value we cannot use; the message names the variable."""
 
 
-def _int(env: Mapping[str, str], key: str, default: int, low: int, high: int) -> int:
-    raw = env.get(key, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError as err:
-        raise SettingsError(f"{key} must be a whole number, got {raw!r}") from err
-    if not low <= value <= high:
-        raise SettingsError(f"{key} must be between {low} and {high}, got {value}")
-    return value
+Parser = Callable[[str, str], Any]
 
 
-def _float(env: Mapping[str, str], key: str, default: float) -> float:
-    raw = env.get(key, "").strip()
-    if not raw:
-        return default
+def _text(key: str, raw: str) -> str:
+    return raw
+
+
+def _optional(key: str, raw: str) -> str | None:
+    return raw or None
+
+
+def _whole(low: int, high: int) -> Parser:
+    def parse(key: str, raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError as err:
+            raise SettingsError(f"{key} must be a whole number, got {raw!r}") from err
+        if not low <= value <= high:
+            raise SettingsError(f"{key} must be between {low} and {high}, got {value}")
+        return value
+
+    return parse
+
+
+def _seconds(key: str, raw: str) -> float:
     try:
         value = float(raw)
     except ValueError as err:
@@ -41,99 +56,166 @@ def _float(env: Mapping[str, str], key: str, default: float) -> float:
     return value
 
 
+def _flag(key: str, raw: str) -> bool:
+    lowered = raw.lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{key} must be true or false, got {raw!r}")
+
+
+def _http_url(key: str, raw: str) -> str:
+    if not raw.startswith(("http://", "https://")):
+        raise SettingsError(f"{key} must start with http:// or https://, got {raw!r}")
+    return raw.rstrip("/")
+
+
+def _http_urls(key: str, raw: str) -> tuple[str, ...]:
+    return tuple(_http_url(key, part.strip()) for part in raw.split(",") if part.strip())
+
+
+def _one_of(*choices: str) -> Parser:
+    def parse(key: str, raw: str) -> str:
+        if raw not in choices:
+            raise SettingsError(f"{key} must be one of {', '.join(choices)}, got {raw!r}")
+        return raw
+
+    return parse
+
+
+def _log_level(key: str, raw: str) -> str:
+    return str(_one_of("DEBUG", "INFO", "WARNING", "ERROR")(key, raw.upper()))
+
+
+def _chat_id(key: str, raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError as err:
+        raise SettingsError(f"{key} must be a Telegram chat id (a whole number), got {raw!r}") from err
+
+
+def _ids(key: str, raw: str) -> frozenset[int]:
+    return frozenset(_chat_id(key, part.strip()) for part in raw.split(",") if part.strip())
+
+
+def _database_url(key: str, raw: str) -> str:
+    if not raw.startswith(("sqlite", "postgresql", "postgres")):
+        raise SettingsError(f"{key} must be a sqlite:// or postgresql:// URL, got {raw.split(':')[0]!r}")
+    return raw
+
+
+def _tracker_url(key: str, raw: str) -> str | None:
+    return None if raw == "none" else _database_url(key, raw)
+
+
+def _redis_url(key: str, raw: str) -> str | None:
+    if not raw:
+        return None
+    if not raw.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError(f"{key} must be a redis:// URL, got {raw.split(':')[0]!r}")
+    return raw
+
+
+def _path(key: str, raw: str) -> Path:
+    return Path(raw)
+
+
+def _webhook_url(key: str, raw: str) -> str | None:
+    if raw and not raw.startswith("https://"):
+        raise SettingsError(f"{key} must be an https:// URL (Telegram only calls HTTPS webhooks)")
+    return raw or None
+
+
+def _webhook_secret(key: str, raw: str) -> str | None:
+    if raw and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", raw):
+        raise SettingsError(f"{key} must be 16-256 characters of A-Z, a-z, 0-9, _ or -")
+    return raw or None
+
+
+def _hosts(key: str, raw: str) -> tuple[str, ...]:
+    hosts = tuple(part.strip().lower() for part in raw.split(",") if part.strip())
+    if not hosts:
+        raise SettingsError(f"{key} must list at least one host name")
+    return hosts
+
+
+def setting(env: str, default: Any, parse: Parser = _text) -> Any:
+    """A dataclass field read from environment variable `env` (empty or unset: `default`)."""
+    return field(default=default, metadata={"env": env, "parse": parse})
+
+
+def _data(name: str) -> Path:
+    return PROJECT_ROOT / "data" / name
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the assistant can be configured with, with defaults that run locally."""
 
-    telegram_token: str | None = None
-    telegram_api_url: str = "https://api.telegram.org"
-    rasa_url: str = "http://127.0.0.1:5005"
-    rasa_urls: tuple[str, ...] = ("http://127.0.0.1:5005",)
-    rasa_timeout: float = 15.0
-    default_language: str = "en"
-    locales_dir: Path = PROJECT_ROOT / "locales"
-    log_level: str = "INFO"
-    database_url: str = f"sqlite:///{PROJECT_ROOT / 'data' / 'bot.db'}"
-    staff_chat_id: int | None = None
-    outbox_path: Path = PROJECT_ROOT / "data" / "pending-leads.jsonl"
-    tracker_db_url: str | None = f"sqlite:///{PROJECT_ROOT / 'data' / 'rasa-tracker.db'}"
-    dashboard_port: int = 8080
-    handoff_timeout_hours: int = 24
-    retention_days: int = 365
-    actions_url: str = "http://127.0.0.1:5055/webhook"
-    tracker_store_url: str = "postgresql://postgres@127.0.0.1:5432/rasa"
-    lock_store_url: str = "redis://127.0.0.1:6379/0"
-    webhook_url: str | None = None
-    webhook_secret: str | None = None
-    webhook_port: int = 8443
-    throttle_burst: int = 8
-    throttle_per_minute: int = 30
-    dashboard_secret_key: str | None = None
-    dashboard_secret_path: Path = PROJECT_ROOT / "data" / "dashboard-secret"
-    dashboard_https: bool = False
+    telegram_token: str | None = setting("TELEGRAM_BOT_TOKEN", None, _optional)
+    telegram_api_url: str = setting("TELEGRAM_API_URL", "https://api.telegram.org", _http_url)
+    rasa_port: int = setting("RASA_PORT", 5005, _whole(1, 65535))
+    # RASA_URL: one server; RASA_URLS: several (sticky by chat, with failover). Empty: 127.0.0.1:RASA_PORT.
+    rasa_url: str | None = setting("RASA_URL", None, _http_url)
+    rasa_urls: tuple[str, ...] = setting("RASA_URLS", (), _http_urls)
+    rasa_timeout: float = setting("RASA_TIMEOUT", 15.0, _seconds)
+    default_language: str = setting("DEFAULT_LANGUAGE", "en", _one_of(*LANGUAGES))
+    locales_dir: Path = setting("LOCALES_DIR", PROJECT_ROOT / "locales", _path)
+    log_level: str = setting("LOG_LEVEL", "INFO", _log_level)
+    database_url: str = setting("DATABASE_URL", f"sqlite:///{_data('bot.db')}", _database_url)
+    # Rasa's tracker store: the one setting both Rasa's endpoints and erasure use ("none": not erased by us).
+    tracker_store_url: str | None = setting("TRACKER_STORE_URL", f"sqlite:///{_data('rasa-tracker.db')}", _tracker_url)
+    # Rasa's lock store (several Rasa instances need Redis); unset: Rasa keeps locks in memory.
+    lock_store_url: str | None = setting("LOCK_STORE_URL", None, _redis_url)
+    # Shared state of several adapter processes (throttle, per-chat order); unset: in this process only.
+    redis_url: str | None = setting("REDIS_URL", None, _redis_url)
+    staff_chat_id: int | None = setting("STAFF_CHAT_ID", None, _chat_id)
+    staff_telegram_ids: frozenset[int] = setting("STAFF_TELEGRAM_IDS", frozenset(), _ids)
+    outbox_path: Path = setting("LEAD_OUTBOX", _data("pending-leads.jsonl"), _path)
+    actions_port: int = setting("ACTIONS_PORT", 5055, _whole(1, 65535))
+    dashboard_port: int = setting("DASHBOARD_PORT", 8080, _whole(1, 65535))
+    dashboard_secret_key: str | None = setting("DASHBOARD_SECRET_KEY", None, _optional)
+    dashboard_secret_path: Path = setting("DASHBOARD_SECRET_PATH", _data("dashboard-secret"), _path)
+    dashboard_https: bool = setting("DASHBOARD_HTTPS", False, _flag)
+    dashboard_allowed_hosts: tuple[str, ...] = setting("DASHBOARD_ALLOWED_HOSTS", ("127.0.0.1", "localhost"), _hosts)
+    handoff_timeout_hours: int = setting("HANDOFF_TIMEOUT_HOURS", 24, _whole(1, 24 * 30))
+    retention_days: int = setting("RETENTION_DAYS", 365, _whole(1, 3650))
+    webhook_url: str | None = setting("TELEGRAM_WEBHOOK_URL", None, _webhook_url)
+    webhook_secret: str | None = setting("TELEGRAM_WEBHOOK_SECRET", None, _webhook_secret)
+    webhook_port: int = setting("WEBHOOK_PORT", 8443, _whole(1, 65535))
+    # A person tapping through the form sends about one message a second; floods are many times that.
+    throttle_burst: int = setting("THROTTLE_BURST", 12, _whole(1, 10_000))
+    throttle_per_minute: int = setting("THROTTLE_PER_MINUTE", 60, _whole(1, 100_000))
+    staff_password: str | None = setting("STAFF_PASSWORD", None, _optional)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read settings from `env` (default: the process environment)."""
         env = os.environ if env is None else env
-        port = _int(env, "RASA_PORT", 5005, 1, 65535)
-        rasa_url = env.get("RASA_URL", "").strip() or f"http://127.0.0.1:{port}"
-        if not rasa_url.startswith(("http://", "https://")):
-            raise SettingsError(f"RASA_URL must start with http:// or https://, got {rasa_url!r}")
-        rasa_urls = tuple(u.strip().rstrip("/") for u in env.get("RASA_URLS", "").split(",") if u.strip())
-        for url in rasa_urls:
-            if not url.startswith(("http://", "https://")):
-                raise SettingsError(f"RASA_URLS must list http(s):// URLs, got {url!r}")
-        api_url = env.get("TELEGRAM_API_URL", "").strip() or cls.telegram_api_url
-        if not api_url.startswith(("http://", "https://")):
-            raise SettingsError(f"TELEGRAM_API_URL must start with http:// or https://, got {api_url!r}")
-        language = env.get("DEFAULT_LANGUAGE", "").strip() or cls.default_language
-        log_level = (env.get("LOG_LEVEL", "").strip() or cls.log_level).upper()
-        if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
-            raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}")
-        staff_raw = env.get("STAFF_CHAT_ID", "").strip()
-        try:
-            staff_chat_id = int(staff_raw) if staff_raw else None
-        except ValueError as err:
-            raise SettingsError(
-                f"STAFF_CHAT_ID must be a Telegram chat id (a whole number), got {staff_raw!r}"
-            ) from err
-        database_url = env.get("DATABASE_URL", "").strip() or cls.database_url
-        if not database_url.startswith(("sqlite", "postgresql", "postgres")):
-            raise SettingsError(
-                f"DATABASE_URL must be a sqlite:// or postgresql:// URL, got {database_url.split(':')[0]!r}"
-            )
-        tracker = env.get("RASA_TRACKER_DB_URL", "").strip()
-        webhook_url = env.get("TELEGRAM_WEBHOOK_URL", "").strip() or None
-        webhook_secret = env.get("TELEGRAM_WEBHOOK_SECRET", "").strip() or None
-        if webhook_url and not webhook_url.startswith("https://"):
-            raise SettingsError("TELEGRAM_WEBHOOK_URL must be an https:// URL (Telegram only calls HTTPS webhooks)")
-        if webhook_url and (not webhook_secret or not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", webhook_secret)):
-            raise SettingsError("TELEGRAM_WEBHOOK_SECRET must be 16-256 characters of A-Z, a-z, 0-9, _ or -")
-        return cls(
-            dashboard_port=_int(env, "DASHBOARD_PORT", 8080, 1, 65535),
-            handoff_timeout_hours=_int(env, "HANDOFF_TIMEOUT_HOURS", 24, 1, 24 * 30),
-            retention_days=_int(env, "RETENTION_DAYS", 365, 1, 3650),
-            actions_url=f"http://127.0.0.1:{_int(env, 'ACTIONS_PORT', 5055, 1, 65535)}/webhook",
-            tracker_store_url=env.get("TRACKER_STORE_URL", "").strip() or cls.tracker_store_url,
-            lock_store_url=env.get("LOCK_STORE_URL", "").strip() or cls.lock_store_url,
-            webhook_url=webhook_url,
-            webhook_secret=webhook_secret,
-            webhook_port=_int(env, "WEBHOOK_PORT", 8443, 1, 65535),
-            throttle_burst=_int(env, "THROTTLE_BURST", 8, 1, 10_000),
-            throttle_per_minute=_int(env, "THROTTLE_PER_MINUTE", 30, 1, 100_000),
-            dashboard_secret_key=env.get("DASHBOARD_SECRET_KEY", "").strip() or None,
-            dashboard_https=env.get("DASHBOARD_HTTPS", "").strip().lower() in {"1", "true", "yes"},
-            database_url=database_url,
-            staff_chat_id=staff_chat_id,
-            outbox_path=Path(env.get("LEAD_OUTBOX", "").strip() or cls.outbox_path),
-            tracker_db_url=None if tracker == "none" else (tracker or cls.tracker_db_url),
-            telegram_token=env.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
-            telegram_api_url=api_url.rstrip("/"),
-            rasa_url=rasa_url.rstrip("/"),
-            rasa_urls=rasa_urls or (rasa_url.rstrip("/"),),
-            rasa_timeout=_float(env, "RASA_TIMEOUT", cls.rasa_timeout),
-            default_language=language,
-            locales_dir=Path(env.get("LOCALES_DIR", "").strip() or cls.locales_dir),
-            log_level=log_level,
-        )
+        if env.get("RASA_TRACKER_DB_URL", "").strip():
+            raise SettingsError("RASA_TRACKER_DB_URL was replaced by TRACKER_STORE_URL (one setting for Rasa's store)")
+        values: dict[str, Any] = {}
+        for spec in fields(cls):
+            key = spec.metadata["env"]
+            raw = env.get(key, "").strip()
+            if raw:
+                values[spec.name] = spec.metadata["parse"](key, raw)
+        settings = cls(**values)
+        if settings.webhook_url and not settings.webhook_secret:
+            raise SettingsError("TELEGRAM_WEBHOOK_SECRET must be set with TELEGRAM_WEBHOOK_URL")
+        return settings
+
+    def with_values(self, **values: Any) -> Settings:
+        """A copy with some settings changed (tests, commands)."""
+        return replace(self, **values)
+
+    @property
+    def dialogue_urls(self) -> tuple[str, ...]:
+        """The Rasa servers to talk to, in order."""
+        return self.rasa_urls or (self.rasa_url or f"http://127.0.0.1:{self.rasa_port}",)
+
+    @property
+    def actions_url(self) -> str:
+        """The action server's webhook, as Rasa's endpoints name it."""
+        return f"http://127.0.0.1:{self.actions_port}/webhook"

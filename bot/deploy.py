@@ -1,4 +1,4 @@
-"""Production wiring for Rasa: endpoints.yml with the PostgreSQL tracker store and the Redis lock store."""
+"""Owns Rasa's endpoints.yml: tracker store from TRACKER_STORE_URL (SQLite or PostgreSQL), lock store, actions."""
 
 from __future__ import annotations
 
@@ -12,10 +12,17 @@ class DeployError(ValueError):
 
 
 def tracker_store(url: str) -> dict[str, object]:
-    """Rasa's SQL tracker store settings from postgresql://user:password@host:port/db."""
+    """Rasa's SQL tracker store settings from sqlite:///path or postgresql://user:password@host:port/db."""
     parts = urlsplit(url)
+    if parts.scheme.startswith("sqlite"):
+        path = url.split(":///", 1)[1] if ":///" in url else ""
+        if not path:
+            raise DeployError("TRACKER_STORE_URL must be sqlite:///path/to/file.db for SQLite")
+        return {"type": "SQL", "dialect": "sqlite", "db": path}
     if parts.scheme not in {"postgresql", "postgres"} or not parts.hostname or not parts.path.strip("/"):
-        raise DeployError(f"TRACKER_STORE_URL must be postgresql://user@host:port/database, got {parts.scheme!r}")
+        raise DeployError(
+            f"TRACKER_STORE_URL must be sqlite:///file or postgresql://user@host:port/database, got {parts.scheme!r}"
+        )
     config: dict[str, object] = {
         "type": "SQL",
         "dialect": "postgresql",
@@ -49,13 +56,12 @@ def lock_store(url: str) -> dict[str, object]:
     return config
 
 
-def endpoints_yaml(actions_url: str, tracker_url: str, lock_url: str) -> str:
-    """The endpoints.yml of a production Rasa instance."""
-    return yaml.safe_dump(
-        {
-            "action_endpoint": {"url": actions_url},
-            "tracker_store": tracker_store(tracker_url),
-            "lock_store": lock_store(lock_url),
-        },
-        sort_keys=False,
-    )
+def endpoints_yaml(actions_url: str, tracker_url: str, lock_url: str | None) -> str:
+    """The endpoints.yml of a Rasa instance; without a lock store URL Rasa keeps its locks in memory (one instance)."""
+    endpoints: dict[str, object] = {
+        "action_endpoint": {"url": actions_url},
+        "tracker_store": tracker_store(tracker_url),
+    }
+    if lock_url:
+        endpoints["lock_store"] = lock_store(lock_url)
+    return yaml.safe_dump(endpoints, sort_keys=False)

@@ -1,4 +1,7 @@
-"""The dialogue engine client: the only module that knows Rasa's HTTP API and its JSON.
+"""Owns the dialogue engine's contract: Rasa's HTTP API, its JSON, and its custom messages as typed values.
+
+Rasa's `custom` payloads (`{"kind": ...}`, names in contract/kinds.py) become one dataclass per kind
+(`Topic`, `LeadComplete`, ...), so the turn dispatches with `match` and a kind nobody handles is visible.
 
 Several Rasa instances may serve (they share a tracker store and a lock store). Each conversation is
 kept on one instance, chosen by a stable hash of its sender id; if that instance fails, the next one
@@ -9,10 +12,12 @@ from __future__ import annotations
 
 import logging
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
+
+from contract import kinds
 
 log = logging.getLogger(__name__)
 
@@ -30,13 +35,89 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Topic:
+    """An FAQ answer was given on `topic` (counted for staff's overview)."""
+
+    topic: str
+
+
+@dataclass(frozen=True)
+class LanguageMenu:
+    """Show the language choice here."""
+
+
+@dataclass(frozen=True)
+class RequestContact:
+    """Offer Telegram's "share my phone number" keyboard with the message before."""
+
+
+@dataclass(frozen=True)
+class LeadSummary:
+    """Show the registration answers for confirmation."""
+
+    profile: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class LeadComplete:
+    """The user confirmed a finished registration (consent time and version, the answers)."""
+
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class JobOpenings:
+    """List the open job openings here."""
+
+
+@dataclass(frozen=True)
+class HandoffRequested:
+    """The user asked for a person."""
+
+
+@dataclass(frozen=True)
+class UnknownKind:
+    """A custom message of a kind this adapter does not know (logged, not shown)."""
+
+    kind: str
+
+
+Custom = (
+    Topic | LanguageMenu | RequestContact | LeadSummary | LeadComplete | JobOpenings | HandoffRequested | UnknownKind
+)
+
+
+def parse_custom(data: dict[str, Any]) -> Custom:
+    """The typed message for one of Rasa's `custom` payloads."""
+    kind = str(data.get("kind", ""))
+    match kind:
+        case kinds.TOPIC:
+            return Topic(topic=str(data.get("topic", ""))[:40])
+        case kinds.LANGUAGE_MENU:
+            return LanguageMenu()
+        case kinds.REQUEST_CONTACT:
+            return RequestContact()
+        case kinds.LEAD_SUMMARY:
+            profile = data.get("profile")
+            return LeadSummary(profile=profile if isinstance(profile, dict) else {})
+        case kinds.LEAD_COMPLETE:
+            return LeadComplete(payload=data)
+        case kinds.JOB_OPENINGS:
+            return JobOpenings()
+        case kinds.HANDOFF:
+            return HandoffRequested()
+    log.warning("unknown custom message kind %r", kind[:40])
+    return UnknownKind(kind=kind[:40])
+
+
+@dataclass(frozen=True)
 class BotMessage:
     """One element of the engine's reply, not yet localized."""
 
     text: str | None = None
     buttons: tuple[Button, ...] = ()
     image: str | None = None
-    custom: dict[str, Any] = field(default_factory=dict)
+    custom: Custom | None = None
 
 
 def parse_messages(payload: Any) -> list[BotMessage]:
@@ -57,7 +138,7 @@ def parse_messages(payload: Any) -> list[BotMessage]:
             text=item.get("text") if isinstance(item.get("text"), str) else None,
             buttons=buttons,
             image=item.get("image") if isinstance(item.get("image"), str) else None,
-            custom=custom if isinstance(custom, dict) else {},
+            custom=parse_custom(custom) if isinstance(custom, dict) else None,
         )
         if message.text or message.buttons or message.image or message.custom:
             messages.append(message)
@@ -97,6 +178,19 @@ class DialogueClient:
                 raise DialogueUnavailable("Rasa answered with invalid JSON") from err
             return parse_messages(payload)
         raise DialogueUnavailable(f"no Rasa instance answered: {type(failure).__name__}") from failure
+
+    async def recent_user_texts(self, sender: str, limit: int) -> list[str]:
+        """The user's last `limit` messages as Rasa stored them (context for a person taking over)."""
+        for client in self._order(sender):
+            try:
+                response = await client.get(f"/conversations/{sender}/tracker", params={"include_events": "APPLIED"})
+                response.raise_for_status()
+                events = response.json().get("events") or []
+            except (httpx.HTTPError, ValueError, AttributeError):
+                continue
+            texts = [str(e.get("text") or "") for e in events if isinstance(e, dict) and e.get("event") == "user"]
+            return [text for text in texts if text and not text.startswith("/")][-limit:]
+        return []
 
     async def is_ready(self) -> bool:
         """True when at least one instance answers and has a model loaded."""

@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from contract.profile import SSW_FIELDS
 from bot.repository import LeadRecord, Repository, StorageUnavailable
+from contract.profile import SSW_FIELDS
 
 log = logging.getLogger(__name__)
 

@@ -144,3 +144,16 @@ class Handoff(Base):
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_by: Mapped[str] = mapped_column(String(120), default="")
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    # The user's last few messages (masked, bounded), so that whoever takes over sees what was asked.
+    context: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class Preference(Base):
+    """A user's explicit choice of reply language: kept across restarts, erased by /delete and by retention."""
+
+    __tablename__ = "preferences"
+
+    sender_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    language: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow, index=True)

@@ -5,14 +5,34 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from babel.dates import format_date
 from babel.numbers import format_currency
 
-from contract.profile import PROFILE_FIELDS
-from bot.dialogue import BotMessage, Button
+from bot.dialogue import BotMessage, Button, LanguageMenu, LeadSummary, RequestContact
 from bot.i18n import LANGUAGE_NAMES, Catalogs
 from bot.models import JobOpening
+from bot.texts import (
+    CHOOSE_LANGUAGE,
+    JOB_DEADLINE,
+    JOB_HOW,
+    JOB_LINE,
+    JOB_SALARY,
+    JOBS_HEADER,
+    NO,
+    NO_JOBS,
+    NO_PASSPORT,
+    ROUTES,
+    SAVED,
+    SHARE_PHONE,
+    STATUS_LABELS,
+    SUMMARY,
+    TOPIC_LABELS,
+    VALUE_LABELS,
+    YES,
+)
+from contract.profile import PROFILE_FIELDS
 
 TELEGRAM_TEXT_LIMIT = 4096
 LANGUAGE_PAYLOAD_PREFIX = "lang:"
@@ -25,30 +45,6 @@ _LRI, _PDI = "\u2066", "\u2069"
 RTL_LANGUAGES = frozenset({"ur"})
 # Babel locales for numbers, money and dates (Roman Urdu readers get Latin digits, as in en_PK).
 BABEL_LOCALES = {"en": "en_PK", "ur": "ur_PK", "ur_Latn": "en_PK"}
-
-
-def _(message: str) -> str:
-    """Mark an adapter string for extraction; it is translated where it is rendered."""
-    return message
-
-
-# The adapter's own texts. English source, translated through the catalogs like Rasa's responses.
-WELCOME = _(
-    "Assalam o alaikum! I answer questions about working legally in Japan: visas, Japanese tests, documents, "
-    "costs and how to avoid fake agents. I cannot promise a job or a visa.\n"
-    "Which language do you prefer?"
-)
-CHOOSE_LANGUAGE = _("Which language do you prefer?")
-LANGUAGE_SET = _("Done: I will answer in English.")
-UNAVAILABLE = _("Sorry, the assistant is temporarily unavailable. Please try again in a few minutes.")
-UNSUPPORTED_MEDIA = _("I can only read text messages. Please type your question.")
-TOO_LONG = _(
-    "Your message is too long for me (%(length)s characters). Please ask one question at a time, "
-    "in up to %(limit)s characters."
-)
-EMPTY_MESSAGE = _("Please type your question as text.")
-INVALID_BUTTON = _("That button is no longer valid. Type /help to see the topics.")
-SLOW_DOWN = _("You are sending messages very fast. Please wait a few seconds, then send your question again.")
 
 
 @dataclass(frozen=True)
@@ -95,31 +91,35 @@ class Renderer:
         translate = self.translator(language)
         rendered: list[Rendered] = []
         for message in messages:
-            kind = message.custom.get("kind")
-            if kind == "language_menu":
-                rendered.append(self.language_menu(language))
-                continue
-            if kind == "request_contact":
-                label = translate(SHARE_PHONE)
-                if rendered:
-                    rendered[-1] = replace(rendered[-1], request_contact=label)
-                else:
-                    rendered.append(Rendered(text=label, request_contact=label))
-                continue
-            if kind == "lead_summary":
-                rendered.append(self.summary(language, message.custom.get("profile") or {}))
-                continue
-            if kind:
-                continue  # other custom payloads are for the assistant, not for display
-            buttons = tuple(Button(title=translate(b.title), payload=b.payload) for b in message.buttons)
-            if message.text:
-                chunks = split_text(translate(message.text))
-                rendered.extend(Rendered(text=chunk) for chunk in chunks[:-1])
-                rendered.append(Rendered(text=chunks[-1], buttons=buttons))
-            elif buttons:
-                rendered.append(Rendered(text="", buttons=buttons))
-            if message.image:
-                rendered.append(Rendered(image=message.image))
+            match message.custom:
+                case LanguageMenu():
+                    rendered.append(self.language_menu(language))
+                case RequestContact():
+                    label = translate(SHARE_PHONE)
+                    if rendered:
+                        rendered[-1] = replace(rendered[-1], request_contact=label)
+                    else:
+                        rendered.append(Rendered(text=label, request_contact=label))
+                case LeadSummary(profile=profile):
+                    rendered.append(self.summary(language, profile))
+                case None:
+                    rendered.extend(self._plain(translate, message))
+                case _:
+                    pass  # the other kinds are for the turn (bot/assistant.py), not for display
+        return rendered
+
+    @staticmethod
+    def _plain(translate: Callable[[str], str], message: BotMessage) -> list[Rendered]:
+        rendered: list[Rendered] = []
+        buttons = tuple(Button(title=translate(b.title), payload=b.payload) for b in message.buttons)
+        if message.text:
+            chunks = split_text(translate(message.text))
+            rendered.extend(Rendered(text=chunk) for chunk in chunks[:-1])
+            rendered.append(Rendered(text=chunks[-1], buttons=buttons))
+        elif buttons:
+            rendered.append(Rendered(text="", buttons=buttons))
+        if message.image:
+            rendered.append(Rendered(image=message.image))
         return rendered
 
     def value(self, language: str, key: object) -> str:
@@ -133,6 +133,10 @@ class Renderer:
         """The registration summary, every value localized."""
         values = {name: self.value(language, profile.get(name, "")) for name in SUMMARY_FIELDS}
         return Rendered(text=self.translator(language)(SUMMARY) % values)
+
+    def date(self, language: str, value: datetime) -> str:
+        """A date in the reader's locale."""
+        return format_date(value, format="medium", locale=BABEL_LOCALES.get(language, "en_PK"))
 
     def saved(self, language: str, route: str, has_passport: bool) -> list[Rendered]:
         """The confirmation after saving, with the route recommendation and next steps."""
@@ -175,6 +179,26 @@ class Renderer:
         return Rendered(text="\n".join(lines))
 
 
+def replace_buttons(rendered: Rendered, buttons: tuple[Button, ...]) -> Rendered:
+    """The same message with other buttons."""
+    return replace(rendered, buttons=buttons)
+
+
+def language_name(language: str) -> str:
+    """A language's name, written in that language."""
+    return LANGUAGE_NAMES.get(language, language)
+
+
+def topic_label(topic: str) -> str:
+    """The English source label of an FAQ topic (translated by the caller)."""
+    return TOPIC_LABELS.get(topic, topic.replace("_", " "))
+
+
+def status_label(status: str) -> str:
+    """The English source label of a lead status (translated by the caller)."""
+    return STATUS_LABELS.get(status, status)
+
+
 def isolate_ltr_runs(text: str) -> str:
     """Wrap each left-to-right run (Latin words, numbers, URLs) of right-to-left text in directional isolates."""
     return _LTR_RUN.sub(lambda m: f"{_LRI}{m.group(0)}{_PDI}", text)
@@ -193,139 +217,4 @@ def split_text(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
     return chunks
 
 
-# Registration (leads). Values are canonical keys from the dialogue engine, shown with these labels.
-SHARE_PHONE = _("Share my phone number")
-SUMMARY = _(
-    "Please check your details:\n"
-    "Name: %(full_name)s\n"
-    "Phone: %(phone)s\n"
-    "City: %(city)s\n"
-    "Age: %(age)s\n"
-    "Education: %(education)s\n"
-    "Field: %(field)s\n"
-    "Japanese: %(japanese_level)s\n"
-    "Work experience: %(experience_years)s years\n"
-    "Passport: %(has_passport)s"
-)
-SAVED = _(
-    "Thank you, your registration is saved. Placement staff may contact you about suitable legitimate openings. "
-    "This is not a job offer, and nobody from us will ask you for money. See what we hold with /mydata, erase it "
-    "with /delete."
-)
-INVALID_PROFILE = _("Sorry, something went wrong with your registration. Please type /apply to try again.")
-YES = _("Yes")
-NO = _("No")
-VALUE_LABELS = {
-    "none": _("None"),
-    "primary": _("Primary / Middle"),
-    "matric": _("Matric"),
-    "intermediate": _("Intermediate (FA/FSc/ICS)"),
-    "diploma": _("Diploma / DAE"),
-    "bachelor": _("Bachelor's degree"),
-    "master": _("Master's or higher"),
-    "it": _("IT / software"),
-    "nursing_care": _("Nursing care"),
-    "building_cleaning": _("Building cleaning"),
-    "manufacturing": _("Manufacturing"),
-    "construction": _("Construction"),
-    "shipbuilding": _("Shipbuilding"),
-    "automobile_repair": _("Car repair"),
-    "aviation": _("Aviation"),
-    "accommodation": _("Hotels"),
-    "agriculture": _("Agriculture"),
-    "fishery": _("Fishery"),
-    "food_manufacturing": _("Food manufacturing"),
-    "food_service": _("Restaurants"),
-    "automobile_transport": _("Driving / transport"),
-    "railway": _("Railway"),
-    "forestry": _("Forestry"),
-    "wood_industry": _("Wood industry"),
-    "other": _("Something else"),
-    "studying": _("Studying now"),
-    "n5": "JLPT N5",
-    "n4": "JLPT N4",
-    "n3": "JLPT N3",
-    "n2": "JLPT N2",
-    "n1": "JLPT N1",
-    "jft_a2": "JFT-Basic A2",
-}
-# Route recommendations (bot/leads.py decides which). facts.md IDs are in each comment.
-ROUTES = {
-    # R1.5, E5.1, E5.7
-    "engineer_degree": _(
-        "Your best fit is the Engineer/Specialist in Humanities/International Services visa: it needs a job offer "
-        "from a Japanese employer, a degree related to the job, and pay equal to a Japanese employee's. "
-        "Next steps: prepare a CV for Japanese IT companies, and study Japanese; many employers ask for it."
-    ),
-    # E5.1
-    "engineer_experience": _(
-        "Without a related degree, the Engineer visa is still possible with 10 or more years of experience in the "
-        "field, plus a job offer from a Japanese employer. Next steps: collect experience letters and prepare a CV."
-    ),
-    # C0.1, E5.1
-    "it_no_degree": _(
-        "IT is not an SSW field, and the Engineer visa needs a related degree or 10 years of experience. "
-        "Next steps: complete a related degree or gain experience, or consider an SSW field that matches your "
-        "skills."
-    ),
-    # R1.3, L3.1, K4.1
-    "ssw_ready": _(
-        "Your Japanese level meets the SSW (i) language rule. Next step: pass the skills test of your field "
-        "(see ssw.go.jp), then look for an employer through OEC or a licensed promoter."
-    ),
-    # L3.1, L3.12, T9.1
-    "japanese_first": _(
-        "For SSW (i) you first need JLPT N4 or JFT-Basic A2. Next step: study Japanese (see /help → Learn "
-        "Japanese), then take the skills test of your field."
-    ),
-    # D6.1
-    "too_young": _("SSW needs you to be at least 18. Meanwhile, start learning Japanese; it takes time."),
-    # R1.1
-    "explore": _("Compare the legal routes to Japan under /help → Ways to work in Japan to find the best fit."),
-}
-NO_PASSPORT = _("You will also need a valid passport: apply early, it takes time.")
-MY_DATA_NONE = _("We do not hold any personal data about you.")
-MY_DATA = _(
-    "This is what we hold about you:\n"
-    "%(summary)s\n"
-    "Registered: %(created)s (consent version %(consent_version)s)\n"
-    "Status: %(status)s\n"
-    "Topics you asked about: %(topics)s\n"
-    "Erase everything with /delete."
-)
-CONFIRM_DELETE = _(
-    "Do you want to erase your registration, your topics and your conversation history? This cannot be undone."
-)
-DELETE_YES = _("Yes, erase everything")
-DELETE_NO = _("No, keep it")
-DELETED = _("Done: everything we held about you has been erased.")
-DELETE_KEPT = _("Nothing was erased.")
 SUMMARY_FIELDS = PROFILE_FIELDS
-STORAGE_DOWN = _("Sorry, I cannot reach our records right now. Please try again in a few minutes.")
-
-# Job openings (bot/assistant.py lists what staff published).
-JOBS_HEADER = _(
-    "Open vacancies our placement staff have listed. A listing is not a job offer; never pay anyone to apply."
-)
-JOB_LINE = _("• %(title)s, %(employer)s, %(location)s (%(field)s; Japanese: %(level)s)")
-JOB_SALARY = _("  Salary: %(low)s to %(high)s a month")
-JOB_DEADLINE = _("  Apply by: %(date)s")
-JOB_HOW = _("  How to apply: %(how)s")
-NO_JOBS = _(
-    "There are no open vacancies listed here right now. Official Japan job demands are shared by the Overseas "
-    "Employment Corporation (oec.gov.pk) and by licensed promoters on BEOE's list (beoe.gov.pk/list-of-oeps). "
-    "A real offer never asks you to pay for the visa or the job."
-)
-
-# Talking to a person.
-HANDOFF_STARTED = _(
-    "I have passed your conversation to our staff. A person will answer here, usually within a working day. "
-    "Until they close the conversation I will stay quiet, and your messages go to them."
-)
-HANDOFF_UNAVAILABLE = _(
-    "I cannot connect you to a person from this chat right now. For official help, contact the Overseas "
-    "Employment Corporation (oec.gov.pk) or the Bureau of Emigration and Overseas Employment (beoe.gov.pk). "
-    "Never pay anyone who contacts you privately and promises a job in Japan."
-)
-STAFF_SAYS = _("Staff: %(text)s")
-HANDOFF_CLOSED = _("Our staff have closed this conversation. You are talking to the assistant again.")

@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -14,8 +14,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import selectinload
 
-from contract.profile import PROFILE_FIELDS
 from bot.models import LEAD_STATUSES, Handoff, JobOpening, Lead, LeadEvent, TopicAsked, User, utcnow
+from contract.profile import PROFILE_FIELDS
 
 log = logging.getLogger(__name__)
 
@@ -214,48 +214,6 @@ class Repository:
         """The user's lead, if they registered."""
         async with self.session() as session:
             return await session.scalar(select(Lead).join(User).where(User.sender_id == sender_id))
-
-    async def open_handoff(self, sender_id: str) -> int:
-        """Open a case for a person to take over (or return the one already open)."""
-        async with self.session() as session:
-            existing = await session.scalar(
-                select(Handoff.id).where(Handoff.sender_id == sender_id, Handoff.closed_at.is_(None))
-            )
-            if existing is not None:
-                return int(existing)
-            handoff = Handoff(sender_id=sender_id)
-            session.add(handoff)
-            await session.flush()
-            return handoff.id
-
-    async def active_handoff(self, sender_id: str, expires_after: timedelta) -> int | None:
-        """The user's open case, unless it timed out (then it is closed here)."""
-        async with self.session() as session:
-            handoff = await session.scalar(
-                select(Handoff).where(Handoff.sender_id == sender_id, Handoff.closed_at.is_(None))
-            )
-            if handoff is None:
-                return None
-            opened = handoff.opened_at if handoff.opened_at.tzinfo else handoff.opened_at.replace(tzinfo=UTC)
-            if utcnow() - opened > expires_after:
-                handoff.closed_at, handoff.closed_by = utcnow(), "timeout"
-                return None
-            return handoff.id
-
-    async def close_handoff(self, handoff_id: int, closed_by: str) -> str | None:
-        """Close a case; returns the user's sender id, or None if it was not open."""
-        async with self.session() as session:
-            handoff = await session.get(Handoff, handoff_id)
-            if handoff is None or handoff.closed_at is not None:
-                return None
-            handoff.closed_at, handoff.closed_by = utcnow(), closed_by[:120]
-            return handoff.sender_id
-
-    async def handoff_sender(self, handoff_id: int) -> str | None:
-        """The user of an open case."""
-        async with self.session() as session:
-            handoff = await session.get(Handoff, handoff_id)
-            return handoff.sender_id if handoff is not None and handoff.closed_at is None else None
 
     async def count_leads(self) -> int:
         """How many leads there are."""

@@ -4,30 +4,26 @@
 # set, else long polling), all on this machine. Everything stops when the adapter exits.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/processes.sh
 instances="${RASA_INSTANCES:-2}"
 base="${RASA_PORT:-5005}"
 actions_port="${ACTIONS_PORT:-5055}"
 export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/japanwork}"
 export TRACKER_STORE_URL="${TRACKER_STORE_URL:-postgresql://postgres@127.0.0.1:5432/rasa}"
 export LOCK_STORE_URL="${LOCK_STORE_URL:-redis://127.0.0.1:6379/0}"
-export RASA_TRACKER_DB_URL="${RASA_TRACKER_DB_URL:-$TRACKER_STORE_URL}"
+export REDIS_URL="${REDIS_URL:-$LOCK_STORE_URL}"
 model="models/$(scripts/model-hash.sh).tar.gz"
 mkdir -p data
-groups=()
-stop_all() { for group in "${groups[@]}"; do kill -- "-$group" 2>/dev/null || true; done; }
-trap stop_all EXIT
 
 .venv/bot/bin/python -m bot migrate                      # creates the databases if they do not exist yet
 .venv/bot/bin/python -m bot endpoints data/endpoints-prod.yml
 export PYTHONPATH="$PWD" TF_CPP_MIN_LOG_LEVEL=3
-setsid .venv/rasa/bin/rasa run actions --actions actions --port "$actions_port" >data/actions.log 2>&1 &
-groups+=("$!")
+start_group data/actions.log .venv/rasa/bin/rasa run actions --actions actions --port "$actions_port"
 urls=()
 for i in $(seq 0 $((instances - 1))); do
   port=$((base + i))
-  setsid .venv/rasa/bin/rasa run --enable-api --interface 127.0.0.1 --port "$port" --model "$model" \
-    --credentials credentials.yml --endpoints data/endpoints-prod.yml >"data/rasa-$i.log" 2>&1 &
-  groups+=("$!")
+  start_group "data/rasa-$i.log" .venv/rasa/bin/rasa run --enable-api --interface 127.0.0.1 --port "$port" \
+    --model "$model" --credentials credentials.yml --endpoints data/endpoints-prod.yml
   urls+=("http://127.0.0.1:$port")
 done
 for url in "${urls[@]}"; do
@@ -39,6 +35,5 @@ for url in "${urls[@]}"; do
 done
 RASA_URLS="$(IFS=,; echo "${urls[*]}")"
 export RASA_URLS
-setsid .venv/bot/bin/python -m bot dashboard >data/dashboard.log 2>&1 &
-groups+=("$!")
-.venv/bot/bin/python -m bot run
+start_group data/dashboard.log .venv/bot/bin/python -m bot dashboard
+run_foreground .venv/bot/bin/python -m bot run

@@ -63,7 +63,7 @@ async def build_harness(
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
         "LEAD_OUTBOX": str(tmp_path / "outbox.jsonl"),
-        "RASA_TRACKER_DB_URL": "none",
+        "TRACKER_STORE_URL": "none",
         # Scripted users type faster than people; test_chat.py checks the throttle itself.
         "THROTTLE_BURST": "1000",
     }

@@ -22,6 +22,10 @@ class FakeTelegram:
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     # Failures to answer sendMessage with before succeeding: an HTTP status, or "timeout".
     send_failures: list[int | str] = field(default_factory=list)
+    # Chats that refuse messages, with the HTTP status Telegram answers (e.g. 403: the bot was removed).
+    refusing_chats: dict[int, int] = field(default_factory=dict)
+    # (chat id, message id) of every message sent, in order.
+    message_ids: list[tuple[int, int]] = field(default_factory=list)
     _message_id: int = 1000
 
     def transport(self) -> httpx.MockTransport:
@@ -31,6 +35,12 @@ class FakeTelegram:
     def _handle(self, request: httpx.Request) -> httpx.Response:
         method = request.url.path.rsplit("/", 1)[-1]
         params = self._params(request)
+        if method == "sendMessage" and params.get("chat_id") and int(params["chat_id"]) in self.refusing_chats:
+            status = self.refusing_chats[int(params["chat_id"])]
+            self.calls.append((f"{method}:refused", params))
+            return httpx.Response(
+                status, json={"ok": False, "error_code": status, "description": "Forbidden: bot was kicked"}
+            )
         if method == "sendMessage" and self.send_failures:
             failure = self.send_failures.pop(0)
             self.calls.append((f"{method}:failed", params))
@@ -70,6 +80,7 @@ class FakeTelegram:
             }
         if method in {"sendMessage", "sendPhoto"}:
             self._message_id += 1
+            self.message_ids.append((int(params["chat_id"]), self._message_id))
             return {
                 "message_id": self._message_id,
                 "date": int(time.time()),

@@ -11,7 +11,7 @@ import yaml
 
 from bot.config import PROJECT_ROOT
 from bot.replies import TELEGRAM_TEXT_LIMIT
-from tests.conftest import fake_rasa
+from tests.conftest import fake_rasa, stop_harness
 from tests.fake_telegram import BOT_ID, BOT_USERNAME, callback_update, message_update
 
 # A real source string of the catalogs, so that translation is exercised.
@@ -288,3 +288,15 @@ async def test_topics_are_counted_anonymously_off_the_reply_path(make_harness: A
         await asyncio.sleep(0.02)
     await repository.dispose()
     assert [tuple(r) for r in rows] == [("ssw", None, 1)], "counted, and not linked to an unregistered user"
+
+
+async def test_a_chosen_language_survives_an_adapter_restart(make_harness: Any) -> None:
+    seen: list[dict[str, Any]] = []
+    first = await make_harness(echo_rasa(seen, SSW_REPLY))
+    await first.send(callback_update(41, "lang:ur"))
+    await stop_harness(first)
+    # A new process: new Application, new services, nothing in memory; the same database.
+    restarted = await make_harness(echo_rasa(seen, SSW_REPLY))
+    await restarted.send(message_update(41, "what is ssw"))  # English text; Urdu was chosen before the restart
+    assert seen[-1]["metadata"] == {"language": "ur"}
+    assert any("\u0600" <= ch <= "\u06ff" for ch in restarted.telegram.texts()[-1])

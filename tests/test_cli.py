@@ -78,6 +78,6 @@ def test_bad_configuration_is_reported_with_the_variable_name() -> None:
 
 
 def test_purge_command(tmp_path: Path) -> None:
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'purge.db'}", "RASA_TRACKER_DB_URL": "none"}
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'purge.db'}", "TRACKER_STORE_URL": "none"}
     result = bot("purge", env=env)
     assert result.returncode == 0 and "erased 0 user(s) inactive for more than 365 days" in result.stdout

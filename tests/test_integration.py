@@ -90,9 +90,9 @@ async def test_model_parse_reports_topics_labels(rasa_url: str) -> None:
 async def test_asking_for_a_person_or_for_vacancies_through_the_real_model(
     harness: Harness, catalogs: Catalogs
 ) -> None:
-    from bot import replies
+    from bot import texts
 
     await harness.send(message_update(123, "can I talk to a real human please"))
-    assert harness.telegram.texts()[-1] == catalogs.gettext("en", replies.HANDOFF_UNAVAILABLE)
+    assert harness.telegram.texts()[-1] == catalogs.gettext("en", texts.HANDOFF_UNAVAILABLE)
     await harness.send(message_update(124, "koi job hai abhi available?"))
-    assert harness.telegram.texts()[-1] == catalogs.gettext("ur_Latn", replies.NO_JOBS)
+    assert harness.telegram.texts()[-1] == catalogs.gettext("ur_Latn", texts.NO_JOBS)

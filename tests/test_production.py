@@ -99,7 +99,7 @@ def start_redis(port: int) -> subprocess.Popen[bytes]:
 async def test_redis_down_tells_the_user_to_retry_and_recovers(
     make_harness: Any, postgres_url: str, catalogs: Catalogs
 ) -> None:
-    from bot import replies
+    from bot import texts
 
     redis_port = free_port()
     redis = start_redis(redis_port)
@@ -117,7 +117,7 @@ async def test_redis_down_tells_the_user_to_retry_and_recovers(
             redis.kill()
             redis.wait()
             await harness.send(message_update(650, "What is TITP?"))
-            assert harness.telegram.texts()[-1] == catalogs.gettext("en", replies.UNAVAILABLE)
+            assert harness.telegram.texts()[-1] == catalogs.gettext("en", texts.UNAVAILABLE)
             redis = start_redis(redis_port)
             await harness.send(message_update(650, "What is TITP?"))
             assert harness.telegram.texts()[-1] == expected(catalogs, "en", "utter_faq/titp")

@@ -8,13 +8,14 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select, update
 
-from bot.assistant import Assistant, User
+from bot.app import Services, build_product
+from bot.assistant import User
+from bot.config import Settings
 from bot.i18n import Catalogs
 from bot.leads import LeadService
 from bot.migrations import migrate
+from bot.models import Preference
 from bot.models import User as UserRow
-from bot.replies import Renderer
-from bot.repository import Repository
 from tests.conftest import fake_rasa
 from tests.test_leads import payload
 
@@ -22,7 +23,10 @@ from tests.test_leads import payload
 async def test_inactive_users_are_erased_and_active_ones_kept(tmp_path: Path, catalogs: Catalogs) -> None:
     url = f"sqlite:///{tmp_path / 'retention.db'}"
     await migrate(url)
-    repository = Repository(url)
+    settings = Settings(database_url=url, tracker_store_url=None, outbox_path=tmp_path / "outbox.jsonl")
+    services = Services.open(settings, fake_rasa(lambda body: httpx.Response(200, json=[{"text": "ok"}])))
+    product = build_product(settings, services, "telegram")
+    repository = services.repository
     await LeadService(repository, tmp_path / "outbox.jsonl").submit("old", payload(), "en", "telegram")
     await LeadService(repository, tmp_path / "outbox.jsonl").submit("recent", payload(), "en", "telegram")
     await repository.record_topic("old", "ssw")
@@ -30,23 +34,40 @@ async def test_inactive_users_are_erased_and_active_ones_kept(tmp_path: Path, ca
         await session.execute(
             update(UserRow).where(UserRow.sender_id == "old").values(last_seen=datetime.now(UTC) - timedelta(days=400))
         )
-    assistant = Assistant(
-        fake_rasa(lambda body: httpx.Response(200, json=[{"text": "ok"}])),
-        Renderer(catalogs),
-        catalogs.languages,
-        "en",
-        repository=repository,
-    )
+    assistant, privacy = product.assistant, product.privacy
     try:
         # A message from the recent user refreshes their activity; the old one stays silent.
         await assistant.text(User("recent"), "What is SSW?")
-        await assistant.drain()
-        assert await assistant.purge_inactive(timedelta(days=365)) == 1
+        await product.background.drain()
+        assert await privacy.purge_inactive(timedelta(days=365)) == 1
         assert await repository.user_data("old") is None
         assert await repository.user_data("recent") is not None
         async with repository.session() as session:
             seen = await session.scalar(select(UserRow.last_seen).where(UserRow.sender_id == "recent"))
         assert seen is not None and datetime.now(UTC) - seen.replace(tzinfo=UTC) < timedelta(minutes=1)
-        assert await assistant.purge_inactive(timedelta(days=365)) == 0
+        assert await privacy.purge_inactive(timedelta(days=365)) == 0
     finally:
-        await repository.dispose()
+        await services.close()
+
+
+async def test_language_choices_follow_retention_too(tmp_path: Path, catalogs: Catalogs) -> None:
+    url = f"sqlite:///{tmp_path / 'retention.db'}"
+    await migrate(url)
+    settings = Settings(database_url=url, tracker_store_url=None, outbox_path=tmp_path / "outbox.jsonl")
+    services = Services.open(settings, fake_rasa(lambda body: httpx.Response(200, json=[{"text": "ok"}])))
+    product = build_product(settings, services, "telegram")
+    try:
+        await product.assistant.set_language(User("silent"), "ur")
+        await product.assistant.set_language(User("active"), "ur_Latn")
+        async with services.repository.session() as session:
+            await session.execute(
+                update(Preference)
+                .where(Preference.sender_id == "silent")
+                .values(updated_at=datetime.now(UTC) - timedelta(days=400))
+            )
+        await product.privacy.purge_inactive(timedelta(days=365))
+        async with services.repository.session() as session:
+            left = set(await session.scalars(select(Preference.sender_id)))
+        assert left == {"active"}
+    finally:
+        await services.close()

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from sqlalchemy import select
 
-from bot.models import JobOpening
+from bot.dialogue import DialogueClient
+from bot.handoff import HandoffService, NoDesk
+from bot.models import Handoff, JobOpening
 from bot.repository import Repository
-from tests.conftest import fake_rasa
-from tests.fake_telegram import BOT_ID, callback_update, message_update
+from tests.fake_telegram import BOT_ID, FakeTelegram, callback_update, message_update
 
 STAFF_GROUP = -500
 PROFILE = {
@@ -27,9 +30,13 @@ PROFILE = {
 
 
 def scripted_rasa(seen: list[str]) -> Any:
-    """Rasa faked at its HTTP edge: a few messages trigger the custom payloads the real domain sends."""
+    """Rasa faked at its HTTP edge: a few messages trigger the custom payloads the real domain sends, and the
+    tracker endpoint lists the user messages received (as Rasa's HTTP API does)."""
 
-    def reply(body: dict[str, Any]) -> httpx.Response:
+    def reply(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and request.url.path.endswith("/tracker"):
+            return httpx.Response(200, json={"events": [{"event": "user", "text": text} for text in seen]})
+        body = json.loads(request.content)
         seen.append(body["message"])
         text = body["message"]
         if "person" in text:
@@ -53,25 +60,32 @@ def scripted_rasa(seen: list[str]) -> Any:
             )
         return httpx.Response(200, json=[{"recipient_id": body["sender"], "text": f"answer to {text}"}])
 
-    return fake_rasa(reply)
+    return DialogueClient("http://rasa.test", 5.0, transport=httpx.MockTransport(reply))
 
 
-def case_message(chat: int, text: str, reply_to_text: str) -> dict[str, Any]:
+def case_message(
+    chat: int, text: str, reply_to_text: str, reply_to_id: int, author: int = BOT_ID, staff: int = 900
+) -> dict[str, Any]:
     return message_update(
-        900,
+        staff,
         text,
         chat_type="supergroup",
         chat_id=chat,
         extra={
             "reply_to_message": {
-                "message_id": 77,
+                "message_id": reply_to_id,
                 "date": 0,
                 "chat": {"id": chat, "type": "supergroup"},
-                "from": {"id": BOT_ID, "is_bot": True, "first_name": "Japan Work"},
+                "from": {"id": author, "is_bot": author == BOT_ID, "first_name": "Japan Work"},
                 "text": reply_to_text,
             }
         },
     )
+
+
+def case_message_id(harness: Any) -> int:
+    """The id of the first message the bot posted to the staff group (the case message)."""
+    return next(mid for chat, mid in harness.telegram.message_ids if chat == STAFF_GROUP)
 
 
 async def test_handoff_round_trip(make_harness: Any) -> None:
@@ -88,11 +102,12 @@ async def test_handoff_round_trip(make_harness: Any) -> None:
     assert "hello, anyone there?" in harness.telegram.sent()[-1]["text"]
     assert int(harness.telegram.sent()[-1]["chat_id"]) == STAFF_GROUP
 
-    await harness.send(case_message(STAFF_GROUP, "Hi Ali, we will call you tomorrow.", to_staff[0]["text"]))
+    case_id = case_message_id(harness)
+    await harness.send(case_message(STAFF_GROUP, "Hi Ali, we will call you tomorrow.", to_staff[0]["text"], case_id))
     delivered = harness.telegram.sent()[-1]
     assert int(delivered["chat_id"]) == 301 and delivered["text"] == "Staff: Hi Ali, we will call you tomorrow."
 
-    await harness.send(case_message(STAFF_GROUP, "/close", to_staff[0]["text"]))
+    await harness.send(case_message(STAFF_GROUP, "/close", to_staff[0]["text"], case_id))
     to_user = [p for p in harness.telegram.sent() if int(p["chat_id"]) == 301]
     assert "talking to the assistant again" in to_user[-1]["text"]
     assert "closed" in harness.telegram.sent()[-1]["text"]
@@ -112,8 +127,10 @@ async def test_handoff_times_out(make_harness: Any) -> None:
     harness = await make_harness(scripted_rasa(seen), env={"STAFF_CHAT_ID": str(STAFF_GROUP)})
     await harness.send(message_update(303, "a person please"))
     repository = Repository(harness.settings.database_url)
-    assert await repository.active_handoff("303", timedelta(hours=24)) == 1
-    assert await repository.active_handoff("303", timedelta(seconds=-1)) is None  # expired: closed
+    desk = NoDesk()
+    case = await HandoffService(repository, desk, timedelta(hours=24)).active("303")
+    assert case is not None and case.id == 1
+    assert await HandoffService(repository, desk, timedelta(seconds=-1)).active("303") is None  # expired: closed
     await repository.dispose()
     await harness.send(message_update(303, "what is ssw"))
     assert seen[-1] == "what is ssw"
@@ -172,3 +189,52 @@ async def test_job_openings_are_listed_matching_ones_first(make_harness: Any) ->
     urdu = harness.telegram.texts()[-1]
     assert "Caregiver" in urdu and any("\u0600" <= ch <= "\u06ff" for ch in urdu.replace("Caregiver", ""))
     await repository.dispose()
+
+
+async def test_only_replies_to_the_bots_own_case_message_reach_the_user(make_harness: Any) -> None:
+    harness = await make_harness(scripted_rasa([]), env={"STAFF_CHAT_ID": str(STAFF_GROUP)})
+    await harness.send(message_update(310, "I need a person"))
+    case_id = case_message_id(harness)
+    before = len(harness.telegram.sent())
+    # A member's own message that imitates the case text, and a reply to some other bot message: not delivered.
+    await harness.send(case_message(STAFF_GROUP, "pay 50,000 to me", "[case #1] A user", 999, author=12345))
+    await harness.send(case_message(STAFF_GROUP, "pay 50,000 to me", "[case #1] A user", case_id + 50))
+    assert all(int(p["chat_id"]) != 310 for p in harness.telegram.sent()[before:])
+
+
+async def test_with_an_allow_list_only_listed_staff_answer_or_close(make_harness: Any) -> None:
+    listed = await make_harness(
+        scripted_rasa([]), env={"STAFF_CHAT_ID": str(STAFF_GROUP), "STAFF_TELEGRAM_IDS": "4242"}
+    )
+    await listed.send(message_update(311, "I need a person"))
+    listed_case = case_message_id(listed)
+    before = len(listed.telegram.sent())
+    await listed.send(case_message(STAFF_GROUP, "hello", "[case]", listed_case, staff=900))
+    await listed.send(case_message(STAFF_GROUP, "/close", "[case]", listed_case, staff=900))
+    assert len(listed.telegram.sent()) == before, "a member not on STAFF_TELEGRAM_IDS can neither answer nor close"
+    await listed.send(case_message(STAFF_GROUP, "hello from staff", "[case]", listed_case, staff=4242))
+    last = listed.telegram.sent()[-1]
+    assert int(last["chat_id"]) == 311 and last["text"] == "Staff: hello from staff"
+
+
+async def test_phone_numbers_are_masked_before_they_reach_the_staff_group(make_harness: Any) -> None:
+    harness = await make_harness(scripted_rasa([]), env={"STAFF_CHAT_ID": str(STAFF_GROUP)})
+    await harness.send(message_update(312, "my number is 0300 1234567, CNIC 35202-1234567-1"))
+    await harness.send(message_update(312, "talk to a person"))
+    await harness.send(message_update(312, "or call +92 321 7654321"))
+    to_staff = " ".join(p["text"] for p in harness.telegram.sent() if int(p["chat_id"]) == STAFF_GROUP)
+    for digits in ("1234567", "7654321", "35202"):
+        assert digits not in to_staff
+    assert to_staff.count("[number hidden]") >= 3
+
+
+async def test_an_unreachable_staff_chat_tells_the_user_and_leaves_no_case_open(make_harness: Any) -> None:
+    seen: list[str] = []
+    telegram = FakeTelegram(refusing_chats={STAFF_GROUP: 403})
+    harness = await make_harness(scripted_rasa(seen), env={"STAFF_CHAT_ID": str(STAFF_GROUP)}, telegram=telegram)
+    await harness.send(message_update(313, "I want to talk to a person"))
+    assert "oec.gov.pk" in harness.telegram.texts()[-1], "the user is told to use official help instead"
+    await harness.send(message_update(313, "what is ssw"))
+    assert seen[-1] == "what is ssw", "no case is left open: the assistant answers again"
+    async with Repository(harness.settings.database_url).session() as session:
+        assert (await session.scalar(select(Handoff.closed_by))) == "undeliverable"

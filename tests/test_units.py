@@ -63,8 +63,15 @@ def test_split_text_respects_the_limit_and_keeps_everything() -> None:
 
 def test_settings_defaults_and_errors() -> None:
     settings = Settings.from_env({})
-    assert settings.rasa_url == "http://127.0.0.1:5005" and settings.telegram_token is None
-    assert Settings.from_env({"RASA_PORT": "5999"}).rasa_url == "http://127.0.0.1:5999"
+    assert settings.dialogue_urls == ("http://127.0.0.1:5005",) and settings.telegram_token is None
+    assert Settings.from_env({"RASA_PORT": "5999"}).dialogue_urls == ("http://127.0.0.1:5999",)
+    assert Settings() == settings, "a default is written once: the field's default is what from_env uses"
+    with pytest.raises(SettingsError, match="DEFAULT_LANGUAGE"):
+        Settings.from_env({"DEFAULT_LANGUAGE": "fr"})
+    with pytest.raises(SettingsError, match="RASA_TRACKER_DB_URL was replaced by TRACKER_STORE_URL"):
+        Settings.from_env({"RASA_TRACKER_DB_URL": "sqlite:///x.db"})
+    with pytest.raises(SettingsError, match="REDIS_URL"):
+        Settings.from_env({"REDIS_URL": "http://cache"})
     with pytest.raises(SettingsError, match="RASA_PORT"):
         Settings.from_env({"RASA_PORT": "abc"})
     with pytest.raises(SettingsError, match="TELEGRAM_API_URL"):

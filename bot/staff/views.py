@@ -15,11 +15,11 @@ from sqlalchemy.orm import selectinload
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
-from contract.profile import PROFILE_FIELDS
 from bot.models import LEAD_STATUSES, JobOpening, Lead, User
 from bot.repository import Repository
 from bot.staff.overview import bar_chart_svg, load_overview
 from bot.staff.security import csrf_valid, current_staff
+from contract.profile import PROFILE_FIELDS
 
 LANGUAGES = [("en", "English"), ("ur", "Urdu"), ("ur_Latn", "Roman Urdu")]
 JAPANESE = [(k, k.upper().replace("_", "-")) for k in ("none", "studying", "n5", "n4", "n3", "n2", "n1", "jft_a2")]

@@ -1,0 +1,122 @@
+"""Owns the reply language: an explicit choice (stored in the database, so it outlives restarts and deploys),
+else what the message is written in, else the language of the conversation so far."""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+
+from bot.i18n import choose_language
+from bot.models import Preference, utcnow
+from bot.repository import Repository, StorageUnavailable
+
+log = logging.getLogger(__name__)
+
+
+class _Recent:
+    """A bounded map sender → value: the least recently used entries are forgotten first."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[str, str] = OrderedDict()
+
+    def get(self, key: str) -> str | None:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: str, value: str) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self._size:
+            self._items.popitem(last=False)
+
+    def pop(self, key: str) -> None:
+        self._items.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class LanguageService:
+    """Chooses each reply's language and remembers explicit choices in the database."""
+
+    def __init__(
+        self, repository: Repository, languages: tuple[str, ...], default: str, cache_size: int = 10_000
+    ) -> None:
+        self._repository = repository
+        self.languages = languages
+        self.default = default if default in languages else "en"
+        self._chosen = _Recent(cache_size)  # a cache of the database's choices
+        self._last = _Recent(cache_size)  # the language last answered in (a hint, not a promise)
+
+    async def for_message(self, sender: str, text: str = "", hint: str | None = None, evidence: bool = True) -> str:
+        """The language to answer `sender` in; `evidence=False` for texts that say nothing about it (a name)."""
+        language = choose_language(
+            chosen=await self.chosen(sender),
+            text=text if evidence else "",
+            previous=self._last.get(sender),
+            hint=hint,
+            available=self.languages,
+            default=self.default,
+        )
+        self._last.put(sender, language)
+        return language
+
+    async def choose(self, sender: str, language: str) -> bool:
+        """Record an explicit choice; False if the language is not offered."""
+        if language not in self.languages:
+            return False
+        self._chosen.put(sender, language)
+        self._last.put(sender, language)
+        try:
+            async with self._repository.session() as session:
+                row = await session.get(Preference, sender)
+                if row is None:
+                    session.add(Preference(sender_id=sender, language=language))
+                else:
+                    row.language, row.updated_at = language, utcnow()
+        except StorageUnavailable:
+            log.warning("language choice kept in memory only: database unavailable")
+        return True
+
+    async def chosen(self, sender: str) -> str | None:
+        """The user's explicit choice, if any."""
+        cached = self._chosen.get(sender)
+        if cached is not None:
+            return cached
+        try:
+            async with self._repository.session() as session:
+                language = await session.scalar(select(Preference.language).where(Preference.sender_id == sender))
+        except StorageUnavailable:
+            return None
+        if language in self.languages:
+            self._chosen.put(sender, language)
+            return language
+        return None
+
+    async def of(self, sender: str) -> str:
+        """The language to write to a user in outside a turn (a staff reply)."""
+        return self._last.get(sender) or await self.chosen(sender) or self.default
+
+    async def touch(self, sender: str) -> None:
+        """The user is active: their stored choice is kept for another retention period."""
+        async with self._repository.session() as session:
+            await session.execute(update(Preference).where(Preference.sender_id == sender).values(updated_at=utcnow()))
+
+    async def forget(self, sender: str) -> None:
+        """Erase the user's choice (part of /delete)."""
+        self._chosen.pop(sender)
+        self._last.pop(sender)
+        async with self._repository.session() as session:
+            await session.execute(delete(Preference).where(Preference.sender_id == sender))
+
+    async def purge_older_than(self, before: datetime) -> int:
+        """Erase choices not renewed since `before` (retention)."""
+        async with self._repository.session() as session:
+            result = await session.execute(delete(Preference).where(Preference.updated_at < before))
+            return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,136 @@
+"""Owns the user's rights over their data: see it (/mydata), erase it (/delete), and the retention promise.
+
+Erasure covers every store that can hold something about a user: the lead and its history, topics,
+handoff cases, the language choice, the outbox, and Rasa's tracker store (TRACKER_STORE_URL).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from bot import replies, texts
+from bot.dialogue import Button
+from bot.handoff import HandoffService
+from bot.history import ConversationHistory
+from bot.language import LanguageService
+from bot.leads import LeadService
+from bot.replies import Rendered, Renderer, replace_buttons
+from bot.repository import Repository, StorageUnavailable
+
+log = logging.getLogger(__name__)
+
+DELETE_PAYLOAD_PREFIX = "del:"
+DELETE_YES, DELETE_NO = f"{DELETE_PAYLOAD_PREFIX}yes", f"{DELETE_PAYLOAD_PREFIX}no"
+
+
+class NoHistory:
+    """Rasa's store when TRACKER_STORE_URL=none: nothing of ours to erase there."""
+
+    async def erase(self, sender_id: str) -> int:
+        """Nothing to erase."""
+        return 0
+
+    async def dispose(self) -> None:
+        """Nothing to close."""
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What one erasure removed, store by store (logged as counts, never as content)."""
+
+    database: bool
+    tracker_events: int
+    cases: int
+
+
+class PrivacyService:
+    """/mydata, /delete and the retention purge."""
+
+    def __init__(
+        self,
+        repository: Repository,
+        leads: LeadService,
+        history: ConversationHistory | NoHistory,
+        languages: LanguageService,
+        handoffs: HandoffService,
+        renderer: Renderer,
+    ) -> None:
+        self._repository = repository
+        self._leads = leads
+        self._history = history
+        self._languages = languages
+        self._handoffs = handoffs
+        self._renderer = renderer
+
+    async def my_data(self, sender: str, language: str) -> list[Rendered]:
+        """Everything we hold about the user, fully localized."""
+        try:
+            data = await self._repository.user_data(sender)
+            chosen = await self._languages.chosen(sender)
+        except StorageUnavailable:
+            log.exception("database unavailable for /mydata")
+            return [self._renderer.text(language, texts.STORAGE_DOWN)]
+        if data is None or data.lead is None:
+            if chosen is None:
+                return [self._renderer.text(language, texts.MY_DATA_NONE)]
+            return [
+                self._renderer.text(language, texts.MY_DATA_LANGUAGE_ONLY, chosen=replies.language_name(chosen))
+            ]
+        translate = self._renderer.translator(language)
+        topics = ", ".join(translate(replies.topic_label(topic)) for topic in dict.fromkeys(t for t, _ in data.topics))
+        return [
+            self._renderer.text(
+                language,
+                texts.MY_DATA,
+                summary=self._renderer.summary(language, data.lead).text,
+                created=self._renderer.date(language, data.lead["created_at"]),
+                consent_version=data.lead["consent_version"],
+                status=translate(replies.status_label(str(data.lead["status"]))),
+                topics=topics or "-",
+            )
+        ]
+
+    def confirm_delete(self, language: str) -> list[Rendered]:
+        """/delete: ask for confirmation first."""
+        translate = self._renderer.translator(language)
+        buttons = (Button(translate(texts.DELETE_YES), DELETE_YES), Button(translate(texts.DELETE_NO), DELETE_NO))
+        return [replace_buttons(self._renderer.text(language, texts.CONFIRM_DELETE), buttons)]
+
+    async def delete(self, sender: str, language: str, confirmed: bool) -> list[Rendered]:
+        """Erase everything after a confirmed /delete; says so only once every store answered."""
+        if not confirmed:
+            return [self._renderer.text(language, texts.DELETE_KEPT)]
+        try:
+            erasure = await self.erase(sender)
+        except StorageUnavailable:
+            log.exception("could not erase a user's data")
+            return [self._renderer.text(language, texts.STORAGE_DOWN)]
+        log.info(
+            "erased a user: database rows %s, tracker events %d, cases %d",
+            "yes" if erasure.database else "none",
+            erasure.tracker_events,
+            erasure.cases,
+        )
+        return [self._renderer.text(language, texts.DELETED)]
+
+    async def erase(self, sender: str) -> Erasure:
+        """Remove the user from every store; raises StorageUnavailable if one cannot be reached."""
+        cases = await self._handoffs.forget(sender)
+        database = await self._repository.delete_user(sender)
+        await self._leads.forget(sender)
+        await self._languages.forget(sender)
+        events = await self._history.erase(sender)
+        return Erasure(database=database, tracker_events=events, cases=cases)
+
+    async def purge_inactive(self, retention: timedelta) -> int:
+        """Erase everything about registered users silent for longer than `retention` (as the consent text says),
+        language choices not renewed in that time, and handoff cases closed before it."""
+        before = datetime.now(UTC) - retention
+        senders = await self._repository.inactive_senders(before)
+        for sender in senders:
+            await self.erase(sender)
+        await self._languages.purge_older_than(before)
+        await self._handoffs.purge_closed_before(before)
+        return len(senders)
