@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
@@ -33,6 +34,8 @@ TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 Turn = Callable[[User], Awaitable[list[Rendered]]]
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 KEYBOARD_MEMORY = 10_000
+# A second tap on the same button of the same message within this time is the same intention, not a new answer.
+DOUBLE_TAP_SECONDS = 3.0
 
 # The commands users see in Telegram's menu, per client language (Telegram has no code for Roman Urdu:
 # its readers see the default list, which carries the Roman Urdu word too).
@@ -77,6 +80,8 @@ class ChatAdapter:
         self._typing_delay = typing_delay
         # Chats shown the "share my phone number" keyboard, so that the next reply removes it (bounded).
         self._contact_keyboard: OrderedDict[int, None] = OrderedDict()
+        # Recent button presses (chat, message, data) → when, to drop double taps (bounded).
+        self._taps: OrderedDict[tuple[int, int, str], float] = OrderedDict()
 
     def register(self, application: TelegramApp) -> None:
         """Add the handlers in the order they must be tried (the staff chat's handlers come before these)."""
@@ -145,9 +150,26 @@ class ChatAdapter:
             except TelegramError:
                 log.debug("button press not acknowledged", exc_info=True)
             data = query.data or ""
+            if self._double_tap(update, data):
+                log.info("ignored a double tap on a button")
+                return
             await self._converse(update, context, lambda user: turn(user, data))
 
         return handle
+
+    def _double_tap(self, update: Update, data: str) -> bool:
+        """True if this exact button of this exact message was pressed a moment ago."""
+        query = update.callback_query
+        chat = update.effective_chat
+        if query is None or chat is None or query.message is None:
+            return False
+        key = (chat.id, query.message.message_id, data)
+        now = time.monotonic()
+        earlier = self._taps.pop(key, None)
+        self._taps[key] = now
+        while len(self._taps) > KEYBOARD_MEMORY:
+            self._taps.popitem(last=False)
+        return earlier is not None and now - earlier < DOUBLE_TAP_SECONDS
 
     async def _converse(self, update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn) -> None:
         """One turn for one chat at a time; the typing indicator only if the answer takes a while.

@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 {
-  find config.yml domain.yml nlu stories responses rasa_ext requirements/rasa.lock -type f \( -name '*.yml' -o -name '*.py' -o -name '*.lock' \) -not -path '*/__pycache__/*' | LC_ALL=C sort | while read -r f; do
+  # Of the Rasa environment only Rasa's own version shapes the model (other pins, e.g. the job queue, do not).
+  grep -E '^(rasa|rasa-sdk|tensorflow|scikit-learn)==' requirements/rasa.lock
+  find config.yml domain.yml nlu stories responses rasa_ext -type f \( -name '*.yml' -o -name '*.py' \) -not -path '*/__pycache__/*' | LC_ALL=C sort | while read -r f; do
     printf '%s\n' "$f"; cat "$f"
   done
 } | sha256sum | cut -c1-16

@@ -155,8 +155,10 @@ def message_update(
     return {"update_id": _next_update_id(), "message": message}
 
 
-def callback_update(user_id: int, data: str, language_code: str | None = None) -> dict[str, Any]:
-    """An update carrying a pressed inline button."""
+def callback_update(
+    user_id: int, data: str, language_code: str | None = None, message_id: int | None = None
+) -> dict[str, Any]:
+    """An update carrying a pressed inline button (under the bot message `message_id`; default: a new one)."""
     return {
         "update_id": _next_update_id(),
         "callback_query": {
@@ -165,7 +167,7 @@ def callback_update(user_id: int, data: str, language_code: str | None = None) -
             "chat_instance": "ci",
             "data": data,
             "message": {
-                "message_id": 1,
+                "message_id": message_id if message_id is not None else _next_update_id(),
                 "date": int(time.time()),
                 "chat": {"id": user_id, "type": "private"},
                 "from": {"id": BOT_ID, "is_bot": True, "first_name": "Japan Work"},

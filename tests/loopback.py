@@ -62,7 +62,11 @@ def _app(state: Loopback, max_delay: float) -> Starlette:
             chat_id = int(params["chat_id"])
             with state.lock:
                 state.sent.append((chat_id, str(params.get("text", ""))))
-            message = {"message_id": len(state.sent), "date": int(time.time()), "chat": {"id": chat_id, "type": "private"}}
+            message = {
+                "message_id": len(state.sent),
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private"},
+            }
             return JSONResponse({"ok": True, "result": {**message, "from": BOT, "text": str(params.get("text", ""))}})
         return JSONResponse({"ok": True, "result": True})
 
