@@ -85,7 +85,7 @@ def case_message(
 
 def case_message_id(harness: Any) -> int:
     """The id of the first message the bot posted to the staff group (the case message)."""
-    return next(mid for chat, mid in harness.telegram.message_ids if chat == STAFF_GROUP)
+    return int(next(mid for chat, mid in harness.telegram.message_ids if chat == STAFF_GROUP))
 
 
 async def test_handoff_round_trip(make_harness: Any) -> None:
