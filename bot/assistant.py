@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from bot import texts
 from bot.dialogue import BotMessage, DialogueUnavailable, HandoffRequested, JobOpenings, LeadComplete, Topic
 from bot.handoff import CONTEXT_MESSAGES, HandoffService
-from bot.inputs import clean_text, is_engine_payload
+from bot.inputs import MAX_INPUT_CHARS, clean_text, is_engine_payload
 from bot.language import LanguageService
 from bot.leads import InvalidProfile, LeadService
 from bot.privacy import PrivacyService
@@ -120,7 +120,7 @@ class Assistant:
         if cleaned.empty:
             return [self._renderer.text(language, texts.EMPTY_MESSAGE)]
         if cleaned.too_long:
-            return [self._renderer.text(language, texts.TOO_LONG, length=len(cleaned.text), limit=2000)]
+            return [self._renderer.text(language, texts.TOO_LONG, length=len(cleaned.text), limit=MAX_INPUT_CHARS)]
         message = cleaned.text
         if message.startswith("/"):
             # Typed "/something" is a question, not a command for the engine: only buttons may send payloads.

@@ -4,6 +4,7 @@ else what the message is written in, else the language of the conversation so fa
 from __future__ import annotations
 
 import logging
+import time
 from collections import OrderedDict
 from datetime import datetime
 
@@ -14,6 +15,8 @@ from bot.models import Preference, utcnow
 from bot.repository import Repository, StorageUnavailable
 
 log = logging.getLogger(__name__)
+
+UNCHOSEN_TTL_SECONDS = 60.0
 
 
 class _Recent:
@@ -52,6 +55,9 @@ class LanguageService:
         self.languages = languages
         self.default = default if default in languages else "en"
         self._chosen = _Recent(cache_size)  # a cache of the database's choices
+        # Users known to have made no choice, until when (another adapter process may record one meanwhile).
+        self._unchosen: OrderedDict[str, float] = OrderedDict()
+        self._cache_size = cache_size
         self._last = _Recent(cache_size)  # the language last answered in (a hint, not a promise)
 
     async def for_message(self, sender: str, text: str = "", hint: str | None = None, evidence: bool = True) -> str:
@@ -73,6 +79,7 @@ class LanguageService:
             return False
         self._chosen.put(sender, language)
         self._last.put(sender, language)
+        self._unchosen.pop(sender, None)
         try:
             async with self._repository.session() as session:
                 row = await session.get(Preference, sender)
@@ -89,6 +96,8 @@ class LanguageService:
         cached = self._chosen.get(sender)
         if cached is not None:
             return cached
+        if self._unchosen.get(sender, 0.0) > time.monotonic():
+            return None
         try:
             async with self._repository.session() as session:
                 language = await session.scalar(select(Preference.language).where(Preference.sender_id == sender))
@@ -97,6 +106,10 @@ class LanguageService:
         if language in self.languages:
             self._chosen.put(sender, language)
             return language
+        self._unchosen[sender] = time.monotonic() + UNCHOSEN_TTL_SECONDS
+        self._unchosen.move_to_end(sender)
+        while len(self._unchosen) > self._cache_size:
+            self._unchosen.popitem(last=False)
         return None
 
     async def of(self, sender: str) -> str:
