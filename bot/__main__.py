@@ -30,6 +30,12 @@ def main(argv: list[str] | None = None) -> int:
     staff = commands.add_parser("staff", help="manage staff accounts")
     staff.add_argument("action", choices=["add"])
     staff.add_argument("email")
+    staff.add_argument(
+        "--role",
+        choices=["admin", "recruiter"],
+        default="recruiter",
+        help="admin: staff accounts, exports, audit log; recruiter: leads, statuses, job openings (default)",
+    )
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -55,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             endpoints_yaml(settings.actions_url, settings.tracker_store_url, settings.lock_store_url)
         )
     elif args.command == "staff":
-        return add_staff(settings, args.email)
+        return add_staff(settings, args.email, args.role)
     elif args.command == "purge":
         return purge(settings)
     elif args.command == "dashboard":

@@ -209,8 +209,8 @@ def serve_dashboard(settings: Settings) -> None:
     uvicorn.run(app, host="127.0.0.1", port=settings.dashboard_port, log_level="warning")
 
 
-def add_staff(settings: Settings, email: str) -> int:
-    """Create (or reset) a staff account; the password is read from STAFF_PASSWORD or asked for."""
+def add_staff(settings: Settings, email: str, role: str = "recruiter") -> int:
+    """Create (or reset) a staff account with a role; the password is read from STAFF_PASSWORD or asked for."""
     import getpass
     import os
 
@@ -222,7 +222,7 @@ def add_staff(settings: Settings, email: str) -> int:
     async def add() -> None:
         repository = Repository(settings.database_url)
         try:
-            await StaffAccounts(repository).add(email, password)
+            await StaffAccounts(repository).add(email, password, role)
         finally:
             await repository.dispose()
 
@@ -231,5 +231,5 @@ def add_staff(settings: Settings, email: str) -> int:
     except AccountError as err:
         print(f"error: {err}")
         return 2
-    print(f"staff account {email.strip().lower()} is ready")
+    print(f"staff account {email.strip().lower()} ({role}) is ready")
     return 0

@@ -71,6 +71,7 @@ class Settings:
     dashboard_secret_key: str | None = None
     dashboard_secret_path: Path = PROJECT_ROOT / "data" / "dashboard-secret"
     dashboard_https: bool = False
+    dashboard_allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -124,6 +125,10 @@ class Settings:
             throttle_per_minute=_int(env, "THROTTLE_PER_MINUTE", 30, 1, 100_000),
             dashboard_secret_key=env.get("DASHBOARD_SECRET_KEY", "").strip() or None,
             dashboard_https=env.get("DASHBOARD_HTTPS", "").strip().lower() in {"1", "true", "yes"},
+            dashboard_allowed_hosts=tuple(
+                h.strip().lower() for h in env.get("DASHBOARD_ALLOWED_HOSTS", "").split(",") if h.strip()
+            )
+            or cls.dashboard_allowed_hosts,
             database_url=database_url,
             staff_chat_id=staff_chat_id,
             outbox_path=Path(env.get("LEAD_OUTBOX", "").strip() or cls.outbox_path),
