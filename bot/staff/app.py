@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 from sqladmin import Admin
+from sqlalchemy import event
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -36,9 +38,33 @@ SESSION_COOKIE = "staff_session"
 UNUSED_ROUTES = frozenset({"file_download", "file_preview", "import"})
 
 
+def wait_for_sqlite_locks(repository: Repository, seconds: float = 30.0) -> None:
+    """On SQLite, transactions queue for the write lock instead of failing (parallel logins all write).
+
+    A deferred SQLite transaction that reads and then writes can deadlock with another writer, and
+    SQLite then answers "database is locked" at once; BEGIN IMMEDIATE takes the write lock up front
+    and the busy timeout lets the next transaction wait for it. (PostgreSQL needs neither.)
+    """
+    engine = repository.engine.sync_engine
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "checkout")
+    def _configure(connection: Any, *_: Any) -> None:
+        connection.isolation_level = None  # SQLAlchemy, not the driver, begins transactions
+        cursor = connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin_immediate(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def create_dashboard(settings: Settings, repository: Repository) -> Starlette:
     """The staff web app; everything under /admin requires a login."""
     secret = load_secret(settings.dashboard_secret_path, settings.dashboard_secret_key)
+    wait_for_sqlite_locks(repository)
 
     async def home(_: Request) -> Response:
         return RedirectResponse("/admin/")  # relative: never built from the Host header
