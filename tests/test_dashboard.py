@@ -87,7 +87,9 @@ async def dashboard(tmp_path: Path) -> AsyncIterator[Dashboard]:
 
 async def csrf_from(client: httpx.AsyncClient, path: str) -> str:
     page = await client.get(path)
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text) or re.search(
+        r'name="csrf-token" content="([^"]+)"', page.text
+    )
     assert match, f"no CSRF token on {path}"
     return match.group(1)
 
