@@ -163,7 +163,9 @@ async def test_a_removed_account_is_logged_out(dashboard: Dashboard) -> None:
         assert removed.status_code == 200
     assert (await dashboard.client.get("/admin/lead/list")).status_code == 302
     async with dashboard.repository.session() as session:
-        actions = list(await session.scalars(select(StaffAuditEntry.action).where(StaffAuditEntry.actor == ADMIN_EMAIL)))
+        actions = list(
+            await session.scalars(select(StaffAuditEntry.action).where(StaffAuditEntry.actor == ADMIN_EMAIL))
+        )
     assert "staff_delete" in actions
 
 
@@ -183,7 +185,7 @@ async def test_security_headers_on_every_page(dashboard: Dashboard) -> None:
         assert "script-src 'self'" in headers["content-security-policy"]
         assert headers["x-frame-options"] == "DENY"
         assert headers["x-content-type-options"] == "nosniff"
-        assert headers["referrer-policy"] == "no-referrer"
+        assert headers["referrer-policy"] == "same-origin"
         assert headers["cache-control"] == "no-store"
 
 
@@ -215,7 +217,9 @@ async def admin_client(dashboard: Dashboard) -> AsyncIterator[httpx.AsyncClient]
     yield dashboard.client
 
 
-async def test_sqladmin_forms_carry_and_need_a_csrf_token(dashboard: Dashboard, admin_client: httpx.AsyncClient) -> None:
+async def test_sqladmin_forms_carry_and_need_a_csrf_token(
+    dashboard: Dashboard, admin_client: httpx.AsyncClient
+) -> None:
     form_page = await admin_client.get("/admin/job-opening/create")
     assert re.search(r'<form[^>]*method="POST"(?s:.)*name="csrf_token" value="[^"]+"', form_page.text)
     created = await admin_client.post(

@@ -44,7 +44,9 @@ async def accounts_on(url: str) -> tuple[Repository, StaffAccounts]:
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-async def test_parallel_guesses_check_at_most_the_limit(database: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+async def test_parallel_guesses_check_at_most_the_limit(
+    database: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     url = request.getfixturevalue("postgres_url") if database == "postgresql" else f"sqlite:///{tmp_path / 'l.db'}"
     repository, accounts = await accounts_on(url)
     guesses = [accounts.login(EMAIL, f"wrong guess {i}") for i in range(40)]
@@ -73,7 +75,9 @@ async def test_parallel_guesses_over_http_never_log_in(dashboard: Dashboard) -> 
     assert all(r.status_code == 400 for r in responses), [r.status_code for r in responses]
     assert (await dashboard.client.get("/admin/lead/list")).status_code == 302
     async with dashboard.repository.session() as session:
-        failures = list(await session.scalars(select(StaffAuditEntry.detail).where(StaffAuditEntry.action == "login_failed")))
+        failures = list(
+            await session.scalars(select(StaffAuditEntry.detail).where(StaffAuditEntry.action == "login_failed"))
+        )
     assert len(failures) == 41 and failures.count("invalid") <= MAX_FAILED_LOGINS
 
 

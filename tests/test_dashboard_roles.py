@@ -140,7 +140,11 @@ async def test_an_admin_cannot_remove_their_own_account(dashboard: Dashboard) ->
         ([], ("placed", "done"), "cannot be moved to “placed”"),
         ([], ("qualified", "skipping ahead"), "cannot be moved to “qualified”"),
         ([], ("rejected", "   "), "Please write a note"),
-        ([("contacted", ""), ("qualified", ""), ("placed", "Started at Sakura Care")], ("new", "again"), "Allowed: none"),
+        (
+            [("contacted", ""), ("qualified", ""), ("placed", "Started at Sakura Care")],
+            ("new", "again"),
+            "Allowed: none",
+        ),
         ([("rejected", "No passport")], ("contacted", ""), "Please write a note"),
         ([], ("archived", "x"), "is not a status"),
     ],
@@ -214,7 +218,14 @@ async def test_job_opening_exports_are_formula_safe(dashboard: Dashboard) -> Non
 
 @pytest.mark.parametrize(
     "city",
-    ["$x^{$", "$\\frac{1}{0}$", "</svg><script>alert(1)</script>", "a\x00b", "--><script>alert(2)</script><!--", "x" * 80],
+    [
+        "$x^{$",
+        "$\\frac{1}{0}$",
+        "</svg><script>alert(1)</script>",
+        "a\x00b",
+        "--><script>alert(2)</script><!--",
+        "x" * 80,
+    ],
 )
 async def test_stored_values_cannot_break_the_overview(dashboard: Dashboard, city: str) -> None:
     await set_lead(dashboard, 1, city=city, field=city)
@@ -222,4 +233,3 @@ async def test_stored_values_cannot_break_the_overview(dashboard: Dashboard, cit
     page = await dashboard.client.get("/admin/overview")
     assert page.status_code == 200 and page.text.count("<svg") == 5
     assert "<script>alert" not in page.text
-
