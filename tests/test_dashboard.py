@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -77,12 +78,19 @@ async def seeded_dashboard(
     return create_dashboard(settings, repository), repository
 
 
-@pytest.fixture
-async def dashboard(tmp_path: Path) -> AsyncIterator[Dashboard]:
+@contextlib.asynccontextmanager
+async def open_dashboard(tmp_path: Path) -> AsyncIterator[Dashboard]:
+    """The seeded dashboard and a browser-like client on it."""
     app, repository = await seeded_dashboard(tmp_path)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=ORIGIN) as client:
         yield Dashboard(client, repository)
     await repository.dispose()
+
+
+@pytest.fixture
+async def dashboard(tmp_path: Path) -> AsyncIterator[Dashboard]:
+    async with open_dashboard(tmp_path) as opened:
+        yield opened
 
 
 async def csrf_from(client: httpx.AsyncClient, path: str) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from base64 import b64encode
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 
 import httpx
@@ -24,11 +25,17 @@ from tests.test_dashboard import (
     PASSWORD,
     Dashboard,
     csrf_from,
-    dashboard,  # noqa: F401  (the fixture)
     login,
     login_admin,
+    open_dashboard,
     seeded_dashboard,
 )
+
+
+@pytest.fixture
+async def dashboard(tmp_path: Path) -> AsyncIterator[Dashboard]:
+    async with open_dashboard(tmp_path) as opened:
+        yield opened
 
 
 def client_for(dashboard: Dashboard, cookies: httpx.Cookies | None = None) -> httpx.AsyncClient:
@@ -89,7 +96,7 @@ async def test_with_https_the_cookie_is_secure(tmp_path: Path) -> None:
     await repository.dispose()
 
 
-def forged_cookie(session: dict[str, object], secret: str = "test-secret") -> str:
+def forged_cookie(session: Mapping[str, object], secret: str = "test-secret") -> str:
     """A session cookie signed with the dashboard's key, as an attacker holding the key would make it."""
     data = b64encode(json.dumps(session).encode())
     return TimestampSigner(secret).sign(data).decode()
@@ -98,8 +105,6 @@ def forged_cookie(session: dict[str, object], secret: str = "test-secret") -> st
 async def test_the_signing_key_alone_does_not_make_a_session(dashboard: Dashboard) -> None:
     async with dashboard.repository.session() as session:
         staff_id = await session.scalar(select(StaffUser.id).where(StaffUser.email == ADMIN_EMAIL))
-    import time
-
     for session_data in (
         {"staff_email": ADMIN_EMAIL},  # what the old dashboard trusted
         {"staff_id": staff_id, "staff_token": "guessed", "login_at": int(time.time())},
@@ -118,8 +123,6 @@ async def test_a_session_older_than_eight_hours_is_refused(dashboard: Dashboard)
     token = await _session_token(dashboard, EMAIL)
     async with dashboard.repository.session() as session:
         staff_id = await session.scalar(select(StaffUser.id).where(StaffUser.email == EMAIL))
-    import time
-
     fresh = {"staff_id": staff_id, "staff_token": token, "login_at": int(time.time()) - 60}
     stale = {**fresh, "login_at": int(time.time()) - 8 * 3600 - 60}
     async with client_for(dashboard, httpx.Cookies({"staff_session": forged_cookie(fresh)})) as browser:

@@ -9,6 +9,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -28,10 +29,16 @@ from tests.test_dashboard import (
     PASSWORD,
     Dashboard,
     csrf_from,
-    dashboard,  # noqa: F401  (the fixture)
     login,
+    open_dashboard,
     seeded_dashboard,
 )
+
+
+@pytest.fixture
+async def dashboard(tmp_path: Path) -> AsyncIterator[Dashboard]:
+    async with open_dashboard(tmp_path) as opened:
+        yield opened
 
 
 async def accounts_on(url: str) -> tuple[Repository, StaffAccounts]:

