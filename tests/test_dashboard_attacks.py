@@ -28,6 +28,7 @@ from tests.test_dashboard import (
     login,
     login_admin,
     open_dashboard,
+    post_form,
     seeded_dashboard,
 )
 
@@ -64,6 +65,8 @@ async def test_no_column_value_can_name_a_file_to_download(dashboard: Dashboard,
                 response = await dashboard.client.get(f"/admin/job-opening/{job_id}/{column}/{kind}/")
                 assert response.status_code == 404, (title, kind)
                 assert b"SQLite format" not in response.content and b"rest:" not in response.content
+    imported = await post_form(dashboard.client, "/admin/job-opening/import", {}, "/admin/job-opening/list")
+    assert imported.status_code == 404  # CSV import is not mounted either
     assert (await dashboard.client.get("/admin/job-opening/list")).status_code == 200  # still logged in
 
 

@@ -8,6 +8,7 @@ import zipfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, update
@@ -242,3 +243,45 @@ async def test_stored_values_cannot_break_the_overview(dashboard: Dashboard, cit
     page = await dashboard.client.get("/admin/overview")
     assert page.status_code == 200 and page.text.count("<svg") == 5
     assert "<script>alert" not in page.text
+
+
+async def test_an_admin_changes_a_role_and_it_applies_at_once(dashboard: Dashboard) -> None:
+    await login(dashboard.client)
+    assert (await dashboard.client.get("/admin/lead/export/csv")).status_code == 403
+    from bot.models import StaffUser
+
+    async with dashboard.repository.session() as session:
+        recruiter_id = await session.scalar(select(StaffUser.id).where(StaffUser.email == EMAIL))
+    transport = dashboard.client._transport
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost:8080") as admin:
+        await login_admin(admin)
+        edit = f"/admin/staff-user/edit/{recruiter_id}"
+        page = await admin.get(edit)
+        assert 'name="role"' in page.text and "password_hash" not in page.text
+        saved = await post_form(admin, edit, {"role": "admin"}, edit)
+        assert saved.status_code == 302
+        actions = await audit_actions(dashboard)
+        assert (ADMIN_EMAIL, "staff_edit") in actions
+    assert (await dashboard.client.get("/admin/lead/export/csv")).status_code == 200
+
+
+async def test_accounts_from_before_roles_become_admins(tmp_path: Path) -> None:
+    from bot.migrations import migrate
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    await migrate(url, revision="0002")
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO staff_users (email, password_hash, failed_logins, created_at) "
+                "VALUES ('old@example.org', 'x', 0, '2026-11-01 00:00:00')"
+            )
+        )
+    await migrate(url)
+    with engine.connect() as connection:
+        role = connection.execute(text("SELECT role FROM staff_users")).scalar_one()
+    engine.dispose()
+    assert role == "admin"
