@@ -114,6 +114,7 @@ async def test_admins_export_and_read_the_audit_log(dashboard: Dashboard) -> Non
     for expected in [
         (EMAIL, "login_failed"),
         (EMAIL, "login"),
+        (EMAIL, "lead_view"),
         (EMAIL, "status_change"),
         (EMAIL, "job_opening_create"),
         (EMAIL, "job_opening_edit"),

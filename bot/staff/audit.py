@@ -1,4 +1,4 @@
-"""The audit log: who did what in the dashboard (logins, exports, status and job-opening changes)."""
+"""The audit log: who did what in the dashboard (logins, lead views, exports, status and job-opening changes)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ ACTIONS = (
     "login_failed",
     "logout",
     "export",
+    "lead_view",
     "status_change",
     "job_opening_create",
     "job_opening_edit",

@@ -80,6 +80,15 @@ class LeadAdmin(ModelView, model=Lead):
             .options(selectinload(Lead.history), selectinload(Lead.user).selectinload(User.topics))
         )
 
+    async def get_object_for_details(self, request: Request) -> Any:
+        """The lead; opening a lead's page (name, phone) is recorded in the audit log once per request."""
+        lead = await super().get_object_for_details(request)
+        if lead is not None and not getattr(request.state, "lead_view_recorded", False):
+            request.state.lead_view_recorded = True
+            repository = cast(Repository, request.app.state.repository)
+            await record(repository, request, current_staff(request).email, "lead_view", f"lead {lead.id}")
+        return lead
+
     async def get_model_objects(self, request: Request, limit: int | None = 0) -> list[Any]:
         """Rows for export: the same search, filters and sort as the list page the export was started from."""
         stmt = self.list_query(request)
