@@ -12,7 +12,7 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import and_, case, delete, or_, select, update
+from sqlalchemy import and_, case, or_, select, update
 
 from bot.models import StaffUser
 from bot.repository import Repository
@@ -74,7 +74,7 @@ def _dummy_hash() -> str:
 
 
 class StaffAccounts:
-    """Creates, removes and checks staff accounts."""
+    """Creates staff accounts, checks logins and ends sessions (removal: the dashboard's Staff accounts page)."""
 
     def __init__(self, repository: Repository) -> None:
         self._repository = repository
@@ -99,12 +99,6 @@ class StaffAccounts:
                 user.role = role
             user.session_token = secrets.token_urlsafe(32)
 
-    async def remove(self, email: str) -> bool:
-        """Delete an account; its sessions stop working at their next request."""
-        async with self._repository.session() as session:
-            result = await session.execute(delete(StaffUser).where(StaffUser.email == normalise_email(email)))
-        return bool(getattr(result, "rowcount", 0))
-
     async def login(self, email: str, password: str, now: datetime | None = None) -> LoginOutcome:
         """Check a password; the fifth failure in a row locks the account for 15 minutes.
 
@@ -125,7 +119,7 @@ class StaffAccounts:
         async with self._repository.session() as session:
             row = (await session.execute(reserve)).first()
         if row is None:
-            await asyncio.to_thread(_verify, _dummy_hash(), password)
+            await asyncio.to_thread(lambda: _verify(_dummy_hash(), password))
             return LoginOutcome(LoginResult.REFUSED)
         staff_id, password_hash = int(row[0]), str(row[1])
         if not await asyncio.to_thread(_verify, password_hash, password):
