@@ -30,7 +30,12 @@ def main(argv: list[str] | None = None) -> int:
     staff = commands.add_parser("staff", help="manage staff accounts")
     staff.add_argument("action", choices=["add"])
     staff.add_argument("email")
-    staff.add_argument("--role", choices=["admin", "recruiter"], default="recruiter")
+    staff.add_argument(
+        "--role",
+        choices=["admin", "recruiter"],
+        default="recruiter",
+        help="admin: staff accounts, exports, audit log; recruiter: leads, statuses, job openings (default)",
+    )
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()

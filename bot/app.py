@@ -240,7 +240,7 @@ def serve_dashboard(settings: Settings) -> None:
 
 
 def add_staff(settings: Settings, email: str, role: str = "recruiter") -> int:
-    """Create (or reset) a staff account; the password is read from STAFF_PASSWORD or asked for."""
+    """Create (or reset) a staff account with a role; the password is read from STAFF_PASSWORD or asked for."""
     import getpass
 
     from bot.staff.accounts import AccountError, StaffAccounts
@@ -251,7 +251,7 @@ def add_staff(settings: Settings, email: str, role: str = "recruiter") -> int:
     async def add() -> None:
         repository = Repository(settings.database_url)
         try:
-            await StaffAccounts(repository).add(email, password)
+            await StaffAccounts(repository).add(email, password, role)
         finally:
             await repository.dispose()
 

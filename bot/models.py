@@ -106,9 +106,26 @@ class StaffUser(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    role: Mapped[str] = mapped_column(String(16), default="recruiter", server_default="recruiter")
+    # Sessions carry this token; replacing it (logout, password change) ends every session of the account.
+    session_token: Mapped[str | None] = mapped_column(String(64))
 
     def __str__(self) -> str:
         return self.email
+
+
+class StaffAuditEntry(Base):
+    """What a staff member did in the dashboard: logins, exports, status and job-opening changes."""
+
+    __tablename__ = "staff_audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(254), index=True)
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    target: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    client: Mapped[str] = mapped_column(String(64), default="")
 
 
 class JobOpening(Base):

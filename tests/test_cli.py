@@ -32,7 +32,7 @@ def test_migrate_staff_and_endpoints(tmp_path: Path) -> None:
     added = bot("staff", "add", "Recruiter@Example.org", env=env)
     assert added.returncode == 0 and "recruiter@example.org" in added.stdout
     weak = bot("staff", "add", "x@example.org", env={**env, "STAFF_PASSWORD": "short"})
-    assert weak.returncode == 2 and "at least 10" in weak.stdout
+    assert weak.returncode == 2 and "at least 12" in weak.stdout
     out = tmp_path / "endpoints.yml"
     written = bot(
         "endpoints",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -24,8 +25,9 @@ from bot.repository import Repository
 from bot.staff.accounts import LoginResult, StaffAccounts
 from bot.staff.app import create_dashboard
 
-ORIGIN = "http://dash.test"
+ORIGIN = "http://localhost:8080"
 EMAIL, PASSWORD = "recruiter@example.org", "correct horse battery"
+ADMIN_EMAIL, ADMIN_PASSWORD = "admin@example.org", "staple tiger lantern"
 
 
 def lead_payload(name: str, city: str, field: str, level: str = "n4") -> dict[str, Any]:
@@ -62,37 +64,59 @@ async def seed(repository: Repository, tmp_path: Path) -> None:
     await repository.record_topic("anonymous", "fraud")
 
 
-async def seeded_dashboard(tmp_path: Path) -> tuple[Starlette, Repository]:
-    """The dashboard app on a fresh database with one staff account and four leads."""
-    url = f"sqlite:///{tmp_path / 'dash.db'}"
+async def seeded_dashboard(
+    tmp_path: Path, env: dict[str, str] | None = None, database_url: str | None = None
+) -> tuple[Starlette, Repository]:
+    """The dashboard app on a fresh database with a recruiter, an admin and four leads."""
+    url = database_url or f"sqlite:///{tmp_path / 'dash.db'}"
     await migrate(url)
     repository = Repository(url)
-    await StaffAccounts(repository).add(EMAIL, PASSWORD)
+    await StaffAccounts(repository).add(EMAIL, PASSWORD, "recruiter")
+    await StaffAccounts(repository).add(ADMIN_EMAIL, ADMIN_PASSWORD, "admin")
     await seed(repository, tmp_path)
-    settings = Settings.from_env({"DATABASE_URL": url, "DASHBOARD_SECRET_KEY": "test-secret"})
+    settings = Settings.from_env({"DATABASE_URL": url, "DASHBOARD_SECRET_KEY": "test-secret", **(env or {})})
     return create_dashboard(settings, repository), repository
 
 
-@pytest.fixture
-async def dashboard(tmp_path: Path) -> AsyncIterator[Dashboard]:
+@contextlib.asynccontextmanager
+async def open_dashboard(tmp_path: Path) -> AsyncIterator[Dashboard]:
+    """The seeded dashboard and a browser-like client on it."""
     app, repository = await seeded_dashboard(tmp_path)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=ORIGIN) as client:
         yield Dashboard(client, repository)
     await repository.dispose()
 
 
+@pytest.fixture
+async def dashboard(tmp_path: Path) -> AsyncIterator[Dashboard]:
+    async with open_dashboard(tmp_path) as opened:
+        yield opened
+
+
 async def csrf_from(client: httpx.AsyncClient, path: str) -> str:
     page = await client.get(path)
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text) or re.search(
+        r'name="csrf-token" content="([^"]+)"', page.text
+    )
     assert match, f"no CSRF token on {path}"
     return match.group(1)
 
 
-async def login(client: httpx.AsyncClient, password: str = PASSWORD) -> httpx.Response:
+async def login(client: httpx.AsyncClient, password: str = PASSWORD, email: str = EMAIL) -> httpx.Response:
     token = await csrf_from(client, "/admin/login")
     return await client.post(
-        "/admin/login", data={"username": EMAIL, "password": password, "csrf_token": token}, headers={"Origin": ORIGIN}
+        "/admin/login", data={"username": email, "password": password, "csrf_token": token}, headers={"Origin": ORIGIN}
     )
+
+
+async def login_admin(client: httpx.AsyncClient) -> httpx.Response:
+    return await login(client, ADMIN_PASSWORD, ADMIN_EMAIL)
+
+
+async def post_form(client: httpx.AsyncClient, path: str, data: dict[str, str], token_from: str) -> httpx.Response:
+    """A form post as the browser sends it: with the page's CSRF token, from the dashboard's origin."""
+    token = await csrf_from(client, token_from)
+    return await client.post(path, data={**data, "csrf_token": token}, headers={"Origin": ORIGIN})
 
 
 @pytest.mark.parametrize(
@@ -114,17 +138,19 @@ async def test_nothing_is_visible_without_login(dashboard: Dashboard, path: str)
 
 
 async def test_status_change_is_refused_without_login(dashboard: Dashboard) -> None:
-    response = await dashboard.client.post(
-        "/admin/leads/1/status", data={"status": "placed", "note": "x"}, headers={"Origin": ORIGIN}
+    forged = await dashboard.client.post(
+        "/admin/leads/1/status", data={"status": "contacted", "note": "x"}, headers={"Origin": ORIGIN}
     )
-    assert response.status_code == 302
+    assert forged.status_code == 400  # no CSRF token
+    response = await post_form(dashboard.client, "/admin/leads/1/status", {"status": "contacted"}, "/admin/login")
+    assert response.status_code == 302 and response.headers["location"].endswith("/admin/login")
     data = await dashboard.repository.user_data("1")
     assert data is not None and data.lead is not None and data.lead["status"] == "new"
 
 
 async def test_login_logout_and_wrong_password(dashboard: Dashboard) -> None:
     wrong = await login(dashboard.client, "not the password")
-    assert wrong.status_code == 400 and "Invalid credentials" in wrong.text
+    assert wrong.status_code == 400 and "Wrong e-mail or password" in wrong.text
     ok = await login(dashboard.client)
     assert ok.status_code == 302
     assert (await dashboard.client.get("/admin/lead/list")).status_code == 200
@@ -152,10 +178,11 @@ async def test_lock_out_after_repeated_failures(dashboard: Dashboard) -> None:
     for _ in range(5):
         await login(dashboard.client, "wrong password")
     locked = await login(dashboard.client)  # even the right password is refused while locked
-    assert locked.status_code == 400 and "locked" in locked.text
+    assert locked.status_code == 400 and "locked for 15 minutes" in locked.text
+    assert (await dashboard.client.get("/admin/lead/list")).status_code == 302
     accounts = StaffAccounts(dashboard.repository)
     later = datetime.now(UTC) + timedelta(minutes=16)
-    assert await accounts.login(EMAIL, PASSWORD, now=later) is LoginResult.OK
+    assert (await accounts.login(EMAIL, PASSWORD, now=later)).result is LoginResult.OK
 
 
 async def test_lead_list_search_filters_and_sorting(dashboard: Dashboard) -> None:
@@ -198,13 +225,13 @@ async def test_lead_page_status_workflow_and_history(dashboard: Dashboard) -> No
 
 
 async def test_exports_follow_the_current_filter(dashboard: Dashboard) -> None:
-    await login(dashboard.client)
+    await login_admin(dashboard.client)
     listing = await dashboard.client.get("/admin/lead/list", params={"language": "ur", "city": "Lahore"})
     assert "/admin/lead/export/csv?language=ur&amp;city=Lahore" in listing.text
     response = await dashboard.client.get("/admin/lead/export/csv", params={"language": "ur", "city": "Lahore"})
     rows = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))
     assert sorted(r["full_name"] for r in rows) == ["Ali Raza", "Hina Iqbal"]
-    assert rows[0]["phone"] == "+923001234567"
+    assert rows[0]["phone"] == "'+923001234567"  # a leading ' so that no spreadsheet reads a formula
     xlsx = await dashboard.client.get("/admin/lead/export/xlsx", params={"field": "it"})
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet is not None
@@ -237,19 +264,14 @@ async def test_job_openings_can_be_added_and_closed(dashboard: Dashboard) -> Non
     await login(dashboard.client)
     form = await dashboard.client.get("/admin/job-opening/create")
     assert form.status_code == 200
-    created = await dashboard.client.post(
-        "/admin/job-opening/create",
-        headers={"Origin": ORIGIN},
-        data={**JOB_FORM, "is_open": "y"},
+    created = await post_form(
+        dashboard.client, "/admin/job-opening/create", {**JOB_FORM, "is_open": "y"}, "/admin/job-opening/create"
     )
     assert created.status_code == 302
     [job] = await dashboard.repository.open_jobs()
     assert job.title == "Caregiver" and job.location == "Osaka"
-    edited = await dashboard.client.post(
-        f"/admin/job-opening/edit/{job.id}",
-        headers={"Origin": ORIGIN},
-        data=JOB_FORM,
-    )  # unchecked box: closed
+    edit_page = f"/admin/job-opening/edit/{job.id}"
+    edited = await post_form(dashboard.client, edit_page, JOB_FORM, edit_page)  # unchecked box: closed
     assert edited.status_code == 302
     assert await dashboard.repository.open_jobs() == []
     assert isinstance(job, JobOpening)

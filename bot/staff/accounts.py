@@ -1,78 +1,157 @@
-"""Staff accounts: argon2 password hashes and a lock-out after repeated failed logins."""
+"""Staff accounts: roles, argon2 hashes checked off the event loop, an atomic lock-out, revocable sessions."""
 
 from __future__ import annotations
 
+import asyncio
 import enum
+import hmac
+import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import and_, case, or_, select, update
 
 from bot.models import StaffUser
 from bot.repository import Repository
+from bot.staff.passwords import PasswordRejected, check_email, check_password, normalise_email
 
 MAX_FAILED_LOGINS = 5
 LOCK_DURATION = timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 10
+ROLES = ("admin", "recruiter")
 
 _hasher = PasswordHasher()
 
 
 class LoginResult(enum.Enum):
-    """Outcome of a login attempt."""
+    """Outcome of a login attempt (the page shows one message for every refusal)."""
 
     OK = "ok"
-    INVALID = "invalid"
-    LOCKED = "locked"
+    INVALID = "invalid"  # the password was checked and is wrong
+    REFUSED = "refused"  # not checked: the account is locked or does not exist
 
 
 class AccountError(ValueError):
     """An account cannot be created as asked (the message says why)."""
 
 
+@dataclass(frozen=True)
+class StaffIdentity:
+    """The logged-in staff member as a session knows them."""
+
+    id: int
+    email: str
+    role: str
+    session_token: str
+
+    @property
+    def is_admin(self) -> bool:
+        """Admins manage staff accounts, export leads and read the audit log."""
+        return self.role == "admin"
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    """The result, and on success who logged in."""
+
+    result: LoginResult
+    staff: StaffIdentity | None = None
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to check unknown or locked accounts against, so that they take as long as real ones."""
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
 class StaffAccounts:
-    """Creates staff accounts and checks logins."""
+    """Creates staff accounts, checks logins and ends sessions (removal: the dashboard's Staff accounts page)."""
 
     def __init__(self, repository: Repository) -> None:
         self._repository = repository
 
-    async def add(self, email: str, password: str) -> None:
-        """Create an account, or reset the password of an existing one."""
-        email = email.strip().lower()
-        if "@" not in email or len(email) > 254:
-            raise AccountError(f"not an e-mail address: {email!r}")
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    async def add(self, email: str, password: str, role: str = "recruiter") -> None:
+        """Create an account, or reset the password and role of an existing one (ending its sessions)."""
+        if role not in ROLES:
+            raise AccountError(f"the role must be one of {', '.join(ROLES)}, got {role!r}")
+        try:
+            email = check_email(email)
+            check_password(password, email)
+        except PasswordRejected as err:
+            raise AccountError(str(err)) from err
+        password_hash = await asyncio.to_thread(_hasher.hash, password)
         async with self._repository.session() as session:
             user = await session.scalar(select(StaffUser).where(StaffUser.email == email))
             if user is None:
-                session.add(StaffUser(email=email, password_hash=_hasher.hash(password)))
+                user = StaffUser(email=email, password_hash=password_hash, role=role)
+                session.add(user)
             else:
-                user.password_hash, user.failed_logins, user.locked_until = _hasher.hash(password), 0, None
+                user.password_hash, user.failed_logins, user.locked_until = password_hash, 0, None
+                user.role = role
+            user.session_token = secrets.token_urlsafe(32)
 
-    async def login(self, email: str, password: str, now: datetime | None = None) -> LoginResult:
-        """Check a password; five failures in a row lock the account for 15 minutes."""
+    async def login(self, email: str, password: str, now: datetime | None = None) -> LoginOutcome:
+        """Check a password; the fifth failure in a row locks the account for 15 minutes.
+
+        Each attempt is counted by one UPDATE before the hash is checked, so parallel guesses cannot
+        slip past the limit, and a locked account refuses even the right password.
+        """
         now = now or datetime.now(UTC)
+        expired = and_(StaffUser.locked_until.is_not(None), StaffUser.locked_until <= now)
+        attempts = case((expired, 1), else_=StaffUser.failed_logins + 1)
+        reserve = (
+            update(StaffUser)
+            .where(StaffUser.email == normalise_email(email))
+            .where(or_(StaffUser.locked_until.is_(None), StaffUser.locked_until <= now))
+            .values(failed_logins=attempts, locked_until=case((attempts >= MAX_FAILED_LOGINS, now + LOCK_DURATION)))
+            .returning(StaffUser.id, StaffUser.password_hash)
+            .execution_options(synchronize_session=False)
+        )
         async with self._repository.session() as session:
-            user = await session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
+            row = (await session.execute(reserve)).first()
+        if row is None:
+            await asyncio.to_thread(lambda: _verify(_dummy_hash(), password))
+            return LoginOutcome(LoginResult.REFUSED)
+        staff_id, password_hash = int(row[0]), str(row[1])
+        if not await asyncio.to_thread(_verify, password_hash, password):
+            return LoginOutcome(LoginResult.INVALID)
+        rehash = _hasher.check_needs_rehash(password_hash)
+        new_hash = await asyncio.to_thread(_hasher.hash, password) if rehash else password_hash
+        async with self._repository.session() as session:
+            user = await session.get(StaffUser, staff_id, with_for_update=True)
             if user is None:
-                _hasher.hash(password)  # same work as a real check, so timing does not reveal accounts
-                return LoginResult.INVALID
-            locked_until = user.locked_until
-            if locked_until is not None and locked_until.tzinfo is None:
-                locked_until = locked_until.replace(tzinfo=UTC)
-            if locked_until is not None and locked_until > now:
-                return LoginResult.LOCKED
-            try:
-                _hasher.verify(user.password_hash, password)
-            except (VerificationError, InvalidHashError):
-                user.failed_logins += 1
-                if user.failed_logins >= MAX_FAILED_LOGINS:
-                    user.locked_until, user.failed_logins = now + LOCK_DURATION, 0
-                    return LoginResult.LOCKED
-                return LoginResult.INVALID
-            user.failed_logins, user.locked_until = 0, None
-            if _hasher.check_needs_rehash(user.password_hash):
-                user.password_hash = _hasher.hash(password)
-            return LoginResult.OK
+                return LoginOutcome(LoginResult.REFUSED)
+            user.failed_logins, user.locked_until, user.password_hash = 0, None, new_hash
+            if not user.session_token:
+                user.session_token = secrets.token_urlsafe(32)
+            return LoginOutcome(LoginResult.OK, _identity(user))
+
+    async def identify(self, staff_id: int, session_token: str) -> StaffIdentity | None:
+        """The account a session belongs to, if it still exists and the session was not ended."""
+        async with self._repository.session() as session:
+            user = await session.get(StaffUser, staff_id)
+        if user is None or not user.session_token:
+            return None
+        if not hmac.compare_digest(user.session_token.encode(), session_token.encode()):
+            return None
+        return _identity(user)
+
+    async def end_sessions(self, staff_id: int) -> None:
+        """Log the account out everywhere (a new token; old cookies no longer match)."""
+        async with self._repository.session() as session:
+            await session.execute(
+                update(StaffUser).where(StaffUser.id == staff_id).values(session_token=secrets.token_urlsafe(32))
+            )
+
+
+def _identity(user: StaffUser) -> StaffIdentity:
+    return StaffIdentity(id=user.id, email=user.email, role=user.role, session_token=user.session_token or "")

@@ -56,6 +56,12 @@ async def load_overview(repository: Repository, days: int = 30) -> Overview:
         )
 
 
+def _label(value: str) -> str:
+    """A label as drawn: printable characters only, at most 40 of them."""
+    text = "".join(ch if ch.isprintable() else "\ufffd" for ch in value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 def bar_chart_svg(title: str, counts: Counts) -> str:
     """A small horizontal bar chart as inline SVG (drawn here; the page loads nothing from outside)."""
     import matplotlib
@@ -64,16 +70,23 @@ def bar_chart_svg(title: str, counts: Counts) -> str:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    figure, axis = plt.subplots(figsize=(5, 0.35 * max(len(counts), 3) + 0.8))
-    labels = [label for label, _ in counts][::-1]
-    values = [value for _, value in counts][::-1]
-    axis.barh(labels, values, color="#206bc4")
-    axis.set_title(title, fontsize=11)
-    axis.spines[["top", "right"]].set_visible(False)
-    axis.xaxis.set_major_locator(MaxNLocator(integer=True))
-    figure.tight_layout()
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg")
-    plt.close(figure)
+    # Labels are stored values (a city typed by a user): never parsed as mathtext ($…$), and drawn
+    # positionally so that two labels that look alike are still two bars.
+    with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False, "svg.hashsalt": "overview"}):
+        figure, axis = plt.subplots(figsize=(5, 0.35 * max(len(counts), 3) + 0.8))
+        try:
+            labels = [_label(label) for label, _ in counts][::-1]
+            values = [value for _, value in counts][::-1]
+            positions = list(range(len(labels)))
+            axis.barh(positions, values, color="#206bc4")
+            axis.set_yticks(positions, labels)
+            axis.set_title(title, fontsize=11)
+            axis.spines[["top", "right"]].set_visible(False)
+            axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+            figure.tight_layout()
+            buffer = io.StringIO()
+            figure.savefig(buffer, format="svg")
+        finally:
+            plt.close(figure)
     svg = buffer.getvalue()
     return svg[svg.index("<svg") :]

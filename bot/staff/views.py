@@ -1,24 +1,22 @@
-"""The admin interface (sqladmin): leads with filters and exports, the status workflow, job openings, overview."""
+"""The admin interface (sqladmin): leads with filters and exports, job openings."""
 
 from __future__ import annotations
 
-import asyncio
-import io
 from typing import Any, ClassVar, cast
 
-from openpyxl import Workbook
-from sqladmin import BaseView, ModelView, expose
+from sqladmin import ModelView
 from sqladmin._types import SimpleColumnFilter
 from sqladmin.filters import AllUniqueStringValuesFilter, OperationColumnFilter, StaticValuesFilter
 from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response, StreamingResponse
+from starlette.responses import StreamingResponse
 
 from bot.models import LEAD_STATUSES, JobOpening, Lead, User
 from bot.repository import Repository
-from bot.staff.overview import bar_chart_svg, load_overview
-from bot.staff.security import csrf_valid, current_staff
+from bot.staff.audit import record
+from bot.staff.auth import current_staff
+from bot.staff.exports import export_response
 from contract.profile import PROFILE_FIELDS
 
 LANGUAGES = [("en", "English"), ("ur", "Urdu"), ("ur_Latn", "Roman Urdu")]
@@ -72,6 +70,7 @@ class LeadAdmin(ModelView, model=Lead):
     export_max_rows = 50_000
     list_template = "leads_list.html"
     details_template = "lead_details.html"
+    can_import = False
 
     def details_query(self, request: Request) -> Select[Any]:
         """The lead with its history and the user's topics."""
@@ -80,6 +79,15 @@ class LeadAdmin(ModelView, model=Lead):
             .details_query(request)
             .options(selectinload(Lead.history), selectinload(Lead.user).selectinload(User.topics))
         )
+
+    async def get_object_for_details(self, request: Request) -> Any:
+        """The lead; opening a lead's page (name, phone) is recorded in the audit log once per request."""
+        lead = await super().get_object_for_details(request)
+        if lead is not None and not getattr(request.state, "lead_view_recorded", False):
+            request.state.lead_view_recorded = True
+            repository = cast(Repository, request.app.state.repository)
+            await record(repository, request, current_staff(request).email, "lead_view", f"lead {lead.id}")
+        return lead
 
     async def get_model_objects(self, request: Request, limit: int | None = 0) -> list[Any]:
         """Rows for export: the same search, filters and sort as the list page the export was started from."""
@@ -102,39 +110,19 @@ class LeadAdmin(ModelView, model=Lead):
     async def export_data(
         self, data: list[Any], export_type: str = "csv", request: Request | None = None
     ) -> StreamingResponse:
-        """CSV (UTF-8 with BOM, so Excel shows Urdu) or XLSX of the given leads."""
-        rows = [[_cell(getattr(lead, column)) for column in EXPORT_COLUMNS] for lead in data]
-        stamp = "leads"
-        if export_type == "xlsx":
-            workbook = Workbook(write_only=True)
-            sheet = workbook.create_sheet("Leads")
-            sheet.append(list(EXPORT_COLUMNS))
-            for row in rows:
-                sheet.append(row)
-            buffer = io.BytesIO()
-            workbook.save(buffer)
-            return StreamingResponse(
-                iter([buffer.getvalue()]),
-                media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                headers={"Content-Disposition": f"attachment; filename={stamp}.xlsx"},
-            )
-        import csv
-
-        text = io.StringIO()
-        writer = csv.writer(text)
-        writer.writerow(EXPORT_COLUMNS)
-        writer.writerows(rows)
-        return StreamingResponse(
-            iter(["\ufeff" + text.getvalue()]),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f"attachment; filename={stamp}.csv"},
-        )
+        """CSV (UTF-8 with BOM, so Excel shows Urdu) or XLSX of the given leads, formula-safe; audited."""
+        if request is not None:
+            await record_export(request, "leads", len(data))
+        rows = [[getattr(lead, column) for column in EXPORT_COLUMNS] for lead in data]
+        return export_response(export_type, EXPORT_COLUMNS, rows, "leads")
 
 
-def _cell(value: Any) -> Any:
-    if hasattr(value, "isoformat"):
-        return value.isoformat(timespec="minutes")
-    return value
+async def record_export(request: Request, what: str, count: int) -> None:
+    """Audit an export: who, how many rows, with which search and filters."""
+    repository = cast(Repository, request.app.state.repository)
+    await record(
+        repository, request, current_staff(request).email, "export", what, f"{count} rows; {request.url.query}"
+    )
 
 
 class JobOpeningAdmin(ModelView, model=JobOpening):
@@ -154,6 +142,25 @@ class JobOpeningAdmin(ModelView, model=JobOpening):
     column_searchable_list: ClassVar[Any] = [JobOpening.title, JobOpening.employer, JobOpening.location]
     column_filters: ClassVar[Any] = [AllUniqueStringValuesFilter(JobOpening.field, title="Field")]
     form_excluded_columns: ClassVar[Any] = [JobOpening.created_at]
+    create_template = "staff_create.html"
+    edit_template = "staff_edit.html"
+    can_import = False
+    can_export = True  # for admins only (roles.py)
+    export_types: ClassVar[list[str]] = ["csv", "xlsx"]
+    export_columns: ClassVar[Any] = [
+        "id",
+        "title",
+        "employer",
+        "field",
+        "japanese_level",
+        "location",
+        "salary_min_yen",
+        "salary_max_yen",
+        "deadline",
+        "how_to_apply",
+        "is_open",
+        "created_at",
+    ]
     column_labels: ClassVar[Any] = {
         JobOpening.salary_min_yen: "Salary from (yen/month)",
         JobOpening.salary_max_yen: "Salary to (yen/month)",
@@ -161,41 +168,12 @@ class JobOpeningAdmin(ModelView, model=JobOpening):
         JobOpening.japanese_level: "Japanese level needed",
     }
 
-
-class WorkflowView(BaseView):
-    """Status changes of a lead (posted from the lead's page) and the overview with charts."""
-
-    name, icon = "Overview", "fa-solid fa-chart-bar"
-
-    @staticmethod
-    def _repository(request: Request) -> Repository:
-        return cast(Repository, request.app.state.repository)
-
-    @expose("/overview", methods=["GET"])
-    async def overview(self, request: Request) -> Response:
-        """Leads per day and by field, city and Japanese level; the most-asked topics."""
-        figures = await load_overview(self._repository(request))
-        charts = await asyncio.to_thread(
-            lambda: [
-                bar_chart_svg("Leads per day (last 30 days)", figures.per_day),
-                bar_chart_svg("Leads by field", figures.by_field),
-                bar_chart_svg("Leads by city", figures.by_city),
-                bar_chart_svg("Leads by Japanese level", figures.by_japanese_level),
-                bar_chart_svg("Most-asked topics (all users, anonymous)", figures.top_topics),
-            ]
-        )
-        return await self.templates.TemplateResponse(request, "overview.html", {"figures": figures, "charts": charts})
-
-    @expose("/leads/{lead_id:int}/status", methods=["POST"], include_in_schema=False)
-    async def change_status(self, request: Request) -> Response:
-        """Apply a status change with a note; who and when are recorded."""
-        lead_id = int(request.path_params["lead_id"])
-        form = await request.form()
-        status, note = str(form.get("status", "")), str(form.get("note", ""))
-        if not csrf_valid(request, form.get("csrf_token")) or status not in LEAD_STATUSES:
-            return Response("invalid request", status_code=400)
-        try:
-            await self._repository(request).change_status(lead_id, status, note, actor=current_staff(request))
-        except LookupError:
-            return Response("no such lead", status_code=404)
-        return RedirectResponse(str(request.url_for("admin:details", identity="lead", pk=lead_id)), status_code=303)
+    async def export_data(
+        self, data: list[Any], export_type: str = "csv", request: Request | None = None
+    ) -> StreamingResponse:
+        """The job openings as CSV or XLSX, formula-safe; audited."""
+        if request is not None:
+            await record_export(request, "job openings", len(data))
+        columns = list(self.export_columns)
+        rows = [[getattr(job, column) for column in columns] for job in data]
+        return export_response(export_type, columns, rows, "job-openings")

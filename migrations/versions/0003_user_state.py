@@ -1,7 +1,7 @@
 """user state outside the process: language preferences, handoff context
 
 Revision ID: 0003_user_state
-Revises: 0002
+Revises: 0003_staff_security
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_user_state"
-down_revision = "0002"
+down_revision = "0003_staff_security"
 branch_labels = None
 depends_on = None
 
