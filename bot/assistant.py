@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot import texts
-from bot.dialogue import BotMessage, DialogueUnavailable, HandoffRequested, JobOpenings, LeadComplete, Topic
+from bot.dialogue import (
+    Asking,
+    BotMessage,
+    DialogueUnavailable,
+    HandoffRequested,
+    JobOpenings,
+    LeadComplete,
+    Topic,
+)
 from bot.handoff import CONTEXT_MESSAGES, HandoffService
 from bot.inputs import MAX_INPUT_CHARS, clean_text, is_engine_payload
 from bot.language import LanguageService
@@ -215,6 +223,8 @@ class Assistant:
                     rendered.append(await self._jobs(user, language))
                 case HandoffRequested():
                     rendered.append(await self._hand_off(user, language))
+                case Asking():
+                    self._languages.expect_free_text(user.sender_id)
                 case _:
                     pass  # display-only kinds were rendered above; unknown kinds were logged by the parser
         return rendered

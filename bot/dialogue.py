@@ -76,6 +76,13 @@ class HandoffRequested:
 
 
 @dataclass(frozen=True)
+class Asking:
+    """A form question whose free-text answer (a name, a town) is no evidence of the user's language."""
+
+    slot: str
+
+
+@dataclass(frozen=True)
 class UnknownKind:
     """A custom message of a kind this adapter does not know (logged, not shown)."""
 
@@ -83,7 +90,15 @@ class UnknownKind:
 
 
 Custom = (
-    Topic | LanguageMenu | RequestContact | LeadSummary | LeadComplete | JobOpenings | HandoffRequested | UnknownKind
+    Topic
+    | LanguageMenu
+    | RequestContact
+    | LeadSummary
+    | LeadComplete
+    | JobOpenings
+    | HandoffRequested
+    | Asking
+    | UnknownKind
 )
 
 
@@ -106,6 +121,8 @@ def parse_custom(data: dict[str, Any]) -> Custom:
             return JobOpenings()
         case kinds.HANDOFF:
             return HandoffRequested()
+        case kinds.ASKING:
+            return Asking(slot=str(data.get("slot", ""))[:40])
     log.warning("unknown custom message kind %r", kind[:40])
     return UnknownKind(kind=kind[:40])
 

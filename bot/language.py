@@ -59,9 +59,13 @@ class LanguageService:
         self._unchosen: OrderedDict[str, float] = OrderedDict()
         self._cache_size = cache_size
         self._last = _Recent(cache_size)  # the language last answered in (a hint, not a promise)
+        self._free_text = _Recent(cache_size)  # users whose next message answers a name/town question
 
     async def for_message(self, sender: str, text: str = "", hint: str | None = None, evidence: bool = True) -> str:
         """The language to answer `sender` in; `evidence=False` for texts that say nothing about it (a name)."""
+        if text and self._free_text.get(sender):
+            self._free_text.pop(sender)
+            evidence = False  # "Ali Raza" or "Lahore" is no sign of English
         language = choose_language(
             chosen=await self.chosen(sender),
             text=text if evidence else "",
@@ -72,6 +76,10 @@ class LanguageService:
         )
         self._last.put(sender, language)
         return language
+
+    def expect_free_text(self, sender: str) -> None:
+        """The user was just asked for a name or a town: their next message keeps the current language."""
+        self._free_text.put(sender, "1")
 
     async def choose(self, sender: str, language: str) -> bool:
         """Record an explicit choice; False if the language is not offered."""

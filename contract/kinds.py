@@ -13,5 +13,7 @@ LEAD_SUMMARY = "lead_summary"
 LEAD_COMPLETE = "lead_complete"
 JOB_OPENINGS = "job_openings"
 HANDOFF = "handoff"
+# A form question whose answer is free text (a name, a town): that answer says nothing about the user's language.
+ASKING = "asking"
 
-ALL = frozenset({TOPIC, LANGUAGE_MENU, REQUEST_CONTACT, LEAD_SUMMARY, LEAD_COMPLETE, JOB_OPENINGS, HANDOFF})
+ALL = frozenset({TOPIC, LANGUAGE_MENU, REQUEST_CONTACT, LEAD_SUMMARY, LEAD_COMPLETE, JOB_OPENINGS, HANDOFF, ASKING})

@@ -300,3 +300,20 @@ async def test_a_chosen_language_survives_an_adapter_restart(make_harness: Any) 
     await restarted.send(message_update(41, "what is ssw"))  # English text; Urdu was chosen before the restart
     assert seen[-1]["metadata"] == {"language": "ur"}
     assert any("\u0600" <= ch <= "\u06ff" for ch in restarted.telegram.texts()[-1])
+
+
+async def test_a_name_typed_at_a_form_question_does_not_flip_the_language(make_harness: Any) -> None:
+    seen: list[dict[str, Any]] = []
+
+    def reply(body: dict[str, Any]) -> httpx.Response:
+        seen.append(body)
+        asking = [{"text": "What is your full name?"}, {"custom": {"kind": "asking", "slot": "full_name"}}]
+        return httpx.Response(200, json=asking if "apply" in body["message"] else [{"text": "ok"}])
+
+    harness = await make_harness(fake_rasa(reply))
+    await harness.send(message_update(42, "mujhe apply karna hai"))
+    assert seen[-1]["metadata"] == {"language": "ur_Latn"}
+    await harness.send(message_update(42, "Ali Raza Khan"))  # a name, in Latin letters
+    assert seen[-1]["metadata"] == {"language": "ur_Latn"}, "form answers are no evidence of a language"
+    await harness.send(message_update(42, "What documents do I need for the visa?"))
+    assert seen[-1]["metadata"] == {"language": "en"}, "a real sentence still shows the language"
