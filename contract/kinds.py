@@ -13,5 +13,10 @@ LEAD_SUMMARY = "lead_summary"
 LEAD_COMPLETE = "lead_complete"
 JOB_OPENINGS = "job_openings"
 HANDOFF = "handoff"
+# The engine deliberately shows nothing: "Yes, I agree" tapped twice must not ask the first question twice.
+# The adapter sends no message for it (and, for a button, only answers the callback query).
+NOTHING_NEW = "nothing_new"
 
-ALL = frozenset({TOPIC, LANGUAGE_MENU, REQUEST_CONTACT, LEAD_SUMMARY, LEAD_COMPLETE, JOB_OPENINGS, HANDOFF})
+ALL = frozenset(
+    {TOPIC, LANGUAGE_MENU, REQUEST_CONTACT, LEAD_SUMMARY, LEAD_COMPLETE, JOB_OPENINGS, HANDOFF, NOTHING_NEW}
+)
