@@ -189,7 +189,11 @@ def test_back_after_a_pause_only_inside_an_unfinished_form() -> None:
     assert not interruptions.back_after_pause([form_on, _user("Ali", 0), asked, _user("hi", 60)], "lead_form")
     assert not interruptions.back_after_pause([form_on, _user("x", 0), form_off, _user("hi", 2 * hour)], "lead_form")
     # Agreeing to the consent text long after reading it is not "coming back" to a form.
-    consent = [_user("/apply", 0), {"event": "bot", "text": "Do you agree?"}, _user("/give_consent", 2 * hour)]
+    consent: list[dict[str, object]] = [
+        _user("/apply", 0),
+        {"event": "bot", "text": "Do you agree?"},
+        _user("/give_consent", 2 * hour),
+    ]
     assert not interruptions.back_after_pause([*consent, form_on], "lead_form")
 
 
