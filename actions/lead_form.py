@@ -128,7 +128,9 @@ def _reminded_this_turn(tracker: Tracker, domain: DomainDict) -> bool:
 
 for _slot in PROFILE_SLOTS:
     _name = "Ask" + "".join(part.title() for part in _slot.split("_"))
-    globals()[_name] = type(_name, (AskForSlot,), {"slot": _slot, "__doc__": f"Asks for {_slot}."})
+    globals()[_name] = type(
+        _name, (AskForSlot,), {"slot": _slot, "__doc__": f"Asks for {_slot}.", "__module__": __name__}
+    )
 
 
 class ActionRecordConsent(Action):
