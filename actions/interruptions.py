@@ -68,7 +68,9 @@ def is_answer(slot: str, text: str, intent: str | None, confidence: float, parse
     if interrupting and _QUESTION.search(_words(stripped)):
         return False  # "is N4 enough?" at the Japanese question is a question, not "studying"
     if slot in FREE_TEXT_SLOTS:
-        return not (interrupting and (confidence >= SURE or len(stripped.split()) >= LONG_FOR_A_NAME))
+        # Almost any words make a name or a town: an interruption must be clear, or the text no name at all.
+        clear = confidence >= SURE or len(stripped.split()) >= LONG_FOR_A_NAME or parser(stripped) is None
+        return not (interrupting and clear)
     if parser(stripped) is not None:
         return True
     return not interrupting
