@@ -31,10 +31,11 @@ INTERRUPTING_INTENTS = frozenset(
         "restart_form",
     }
 )
-# Questions answered with free text: almost any words parse, so the intent decides when it is sure.
+# Questions answered with free text: almost any words parse as a name or a town, and the classifier is
+# unreliable on names ("Lahore" looks out of scope to it), so only a clear request interrupts them.
 FREE_TEXT_SLOTS = frozenset({"full_name", "city"})
+CLEAR_REQUESTS = INTERRUPTING_INTENTS - {"out_of_scope"}
 SURE = 0.8
-LONG_FOR_A_NAME = 4  # words: "what is the salary" is not a name, "Muhammad Ali Khan" is
 # Back after this long with the form unfinished: remind where they were.
 PAUSE_SECONDS = 60 * 60
 _QUESTION = re.compile(
@@ -68,9 +69,10 @@ def is_answer(slot: str, text: str, intent: str | None, confidence: float, parse
     if interrupting and _QUESTION.search(_words(stripped)):
         return False  # "is N4 enough?" at the Japanese question is a question, not "studying"
     if slot in FREE_TEXT_SLOTS:
-        # Almost any words make a name or a town: an interruption must be clear, or the text no name at all.
-        clear = confidence >= SURE or len(stripped.split()) >= LONG_FOR_A_NAME or parser(stripped) is None
-        return not (interrupting and clear)
+        if interrupting and parser(stripped) is None:
+            return False  # "hello", "thanks": no name, and the classifier agrees it is a request
+        sure = intent in CLEAR_REQUESTS and confidence >= SURE and len(stripped.split()) >= 2
+        return not sure
     if parser(stripped) is not None:
         return True
     return not interrupting

@@ -146,6 +146,17 @@ class ActionRecordConsent(Action):
         ]
 
 
+class ActionCheckConsent(Action):
+    """Was the affirm at the consent text a clear yes? Sets `clear_yes`; the rules start the form only if so."""
+
+    def name(self) -> str:
+        return "action_check_consent"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        text = str((tracker.latest_message or {}).get("text") or "")
+        return [SlotSet("clear_yes", validation.is_clear_yes(text))]
+
+
 class ActionShowSummary(Action):
     """Sends the profile for the adapter to show as a localized summary with confirm/correct buttons."""
 

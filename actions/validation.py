@@ -125,6 +125,23 @@ _YES = ("yes", "y", "haan", "han", "ha", "ji", "jee", "ji haan", "hai", "ہاں"
 _NO = ("no", "n", "nahi", "nahin", "nai", "na", "نہیں", "جی نہیں", "نہیں ہے")
 
 
+# A clear yes to the consent text names a yes: the classifier alone also calls "abc" or "???" an affirm.
+_CLEAR_YES = re.compile(
+    r"(?<!\w)(yes|yeah|yep|yup|sure|ok|okay|agree|agreed|accept|consent|of course|absolutely|definitely|fine|"
+    r"haan|han|ha|haa|ji|jee|g|hanji|bilkul|theek|thik|zaroor|zarur|manzoor|razi|raazi|"
+    r"ہاں|جی|بالکل|ٹھیک|منظور|متفق|راضی|ضرور|اوکے|یس)(?!\w)"
+)
+_NOT_YES = re.compile(r"(?<!\w)(no|not|don't|dont|nahi|nahin|nai|na|mat|نہیں|نہ|مت)(?!\w)")
+
+
+def is_clear_yes(text: str) -> bool:
+    """True for an agreement that says yes in words ("haan ji", "I agree", "جی ہاں") or the old /affirm button."""
+    answer = _clean(text)
+    if answer == "/affirm":
+        return True
+    return bool(_CLEAR_YES.search(answer)) and not _NOT_YES.search(answer)
+
+
 def _clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_DIGITS)
     return re.sub(r"\s+", " ", text).strip().strip(".!?؟،,").lower()

@@ -155,6 +155,9 @@ def test_typed_answers_recorded_as_not_passed_are_confirmed_back() -> None:
         ("full_name", "thanks", "thanks", 0.95, False),
         ("city", "hello", "greet", 0.6, False),  # unsure, but "hello" is no town
         ("city", "Multan", "greet", 0.6, True),
+        ("city", "Lahore", "out_of_scope", 1.0, True),  # the classifier finds town names out of scope
+        ("full_name", "Bilal Ahmed", "affirm", 0.88, True),
+        ("city", "thank you so much", "thanks", 1.0, False),
         ("full_name", "band karo", "deny", 0.6, False),
         ("full_name", "رہنے دیں", "deny", 0.7, False),
         ("city", "Lahore", "faq", 0.5, True),
@@ -207,3 +210,15 @@ def test_a_repeated_agree_tap_is_recognised() -> None:
     assert not interruptions.repeated_tap([first, asked, _user("/faq/ssw", 1, "faq")], [question])
     assert not interruptions.repeated_tap([first, asked, _user("yes", 1, "affirm")], [question])
     assert not interruptions.repeated_tap([first, {"event": "bot", "text": "Do you agree?"}, first], [question])
+
+
+@pytest.mark.parametrize(
+    "text", ["yes", "Yes, I agree", "ok", "haan ji", "theek hai", "ji bilkul", "جی ہاں", "میں متفق ہوں"]
+)
+def test_a_clear_yes_to_consent(text: str) -> None:
+    assert v.is_clear_yes(text)
+
+
+@pytest.mark.parametrize("text", ["abc", "???", "asdf", "hmm", "no", "nahi", "I don't agree", "نہیں", "Lahore"])
+def test_anything_else_is_not_consent(text: str) -> None:
+    assert not v.is_clear_yes(text)
