@@ -49,6 +49,18 @@ _CANCEL_TEXT = (
 _CANCEL_WORDS = frozenset(_CANCEL_TEXT.split("|"))
 
 
+# "Yes, I agree" tapped again, "Continue", a stale yes/no button: no answer, yet the form simply goes on
+# (its question is asked again, or nothing is said for a repeated tap). Handled inside the form, not by a
+# rule, because Rasa does not hand a rejected form's turn back to the same form.
+_GO_ON_INTENTS = frozenset({"give_consent", "resume_form"})
+_GO_ON_BUTTONS = frozenset({"affirm", "deny"})
+
+
+def keeps_the_form_going(text: str, intent: str | None) -> bool:
+    """True for a message that answers nothing but asks for nothing else either."""
+    return intent in _GO_ON_INTENTS or (text.strip().startswith("/") and intent in _GO_ON_BUTTONS)
+
+
 def _words(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().strip(".!،,").lower()
 

@@ -53,6 +53,8 @@ def _extractor(slot: str, parser: Callable[[str], Any]) -> Callable[..., Any]:
         message = tracker.latest_message or {}
         text = str(message.get("text") or "")
         intent = message.get("intent") or {}
+        if interruptions.keeps_the_form_going(text, intent.get("name")):
+            return {slot: None}  # not rejected: the form asks again (action_ask_<slot> stays silent for a double tap)
         if not interruptions.is_answer(slot, text, intent.get("name"), float(intent.get("confidence") or 0), parser):
             return {}
         return {slot: text}
@@ -66,8 +68,10 @@ def _validator(slot: str, parser: Callable[[str], Any]) -> Callable[..., Any]:
     async def validate(
         self: FormValidationAction, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if value is None:
+            return {slot: None}  # no answer given, none expected (see extract): nothing to say
         # The raw answer as typed (the slot may hold a button payload or the text).
-        parsed = parser(str(value)) if value is not None else None
+        parsed = parser(str(value))
         if parsed is None:
             dispatcher.utter_message(response=f"utter_invalid_{slot}")
         elif slot == "japanese_level" and japanese.typed_without_pass(str(value), parsed):

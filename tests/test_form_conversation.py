@@ -182,6 +182,8 @@ async def test_back_after_a_pause_is_told_where_they_were(
     ]
     assert expected(catalogs, language, "utter_invalid_phone") not in texts[-3:]
     assert callbacks(harness) == ["/resume_form", "/restart_form"]  # the reminder's buttons
+    await harness.send(callback_update(user, "/resume_form"))  # continue: the pending question again
+    assert harness.telegram.texts()[-1] == expected(catalogs, language, "utter_ask_phone")
     await harness.send(callback_update(user, "/restart_form"))  # start over
     assert harness.telegram.texts()[-1] == expected(catalogs, language, "utter_ask_full_name")
 

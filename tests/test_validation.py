@@ -222,3 +222,12 @@ def test_a_clear_yes_to_consent(text: str) -> None:
 @pytest.mark.parametrize("text", ["abc", "???", "asdf", "hmm", "no", "nahi", "I don't agree", "نہیں", "Lahore"])
 def test_anything_else_is_not_consent(text: str) -> None:
     assert not v.is_clear_yes(text)
+
+
+def test_taps_that_answer_nothing_keep_the_form_going() -> None:
+    assert interruptions.keeps_the_form_going("/give_consent", "give_consent")
+    assert interruptions.keeps_the_form_going("/resume_form", "resume_form")
+    assert interruptions.keeps_the_form_going("continue", "resume_form")
+    assert interruptions.keeps_the_form_going("/affirm", "affirm")
+    assert not interruptions.keeps_the_form_going("yes", "affirm")  # typed: an answer to "passport?"
+    assert not interruptions.keeps_the_form_going("/faq/ssw", "faq")
