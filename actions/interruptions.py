@@ -87,7 +87,7 @@ def is_answer(slot: str, text: str, intent: str | None, confidence: float, parse
         return not sure
     if parser(stripped) is not None:
         return True
-    return not interrupting
+    return intent not in CLEAR_REQUESTS  # "12345" looks out of scope to the classifier, but it is a wrong answer
 
 
 def _user_events(events: Sequence[Mapping[str, Any]]) -> list[tuple[int, Mapping[str, Any]]]:

@@ -165,6 +165,8 @@ def test_typed_answers_recorded_as_not_passed_are_confirmed_back() -> None:
         ("phone", "what is the salary in Japan?", "faq", 0.9, False),
         ("phone", "0300 1234567", "faq", 0.6, True),
         ("phone", "12345", "nlu_fallback", 0.2, True),  # a wrong answer: re-prompted, not an interruption
+        ("phone", "12345", "out_of_scope", 0.9, True),
+        ("phone", "what is the weather today?", "out_of_scope", 0.9, False),
         ("age", "hello", "greet", 0.9, False),
         ("age", "24", "greet", 0.5, True),
         ("japanese_level", "JLPT N4 ki tayari", "faq", 0.7, True),
