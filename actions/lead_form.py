@@ -6,6 +6,7 @@ profile leaves Rasa as a custom message {"kind": kinds.LEAD_COMPLETE, ...} (see 
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
@@ -15,11 +16,13 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import validation
+from actions import interruptions, japanese, validation
 from contract import kinds
 
 # Bump when the consent text in domain.yml (utter_ask_consent) changes; stored with each lead.
 CONSENT_VERSION = "2026-11-v1"
+FORM = "lead_form"
+REMINDER = "utter_form_reminder"
 PROFILE_SLOTS = validation.PROFILE_FIELDS
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "full_name": validation.parse_name,
@@ -39,14 +42,41 @@ def profile(tracker: Tracker) -> dict[str, Any]:
     return {slot: tracker.get_slot(slot) for slot in PROFILE_SLOTS}
 
 
+def _extractor(slot: str, parser: Callable[[str], Any]) -> Callable[..., Any]:
+    async def extract(
+        self: FormValidationAction, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        # Only the pending question takes the message, and only if it is meant as an answer: an interruption
+        # extracts nothing, so Rasa rejects the form's turn and a rule in stories/form.yml handles it.
+        if tracker.active_loop_name != FORM or tracker.get_slot("requested_slot") != slot:
+            return {}
+        message = tracker.latest_message or {}
+        text = str(message.get("text") or "")
+        intent = message.get("intent") or {}
+        if interruptions.keeps_the_form_going(text, intent.get("name")):
+            return {slot: None}  # not rejected: the form asks again (action_ask_<slot> stays silent for a double tap)
+        if not interruptions.is_answer(slot, text, intent.get("name"), float(intent.get("confidence") or 0), parser):
+            return {}
+        return {slot: text}
+
+    extract.__name__ = f"extract_{slot}"
+    extract.__doc__ = f"Take the message as the answer for {slot}, unless it interrupts the form."
+    return extract
+
+
 def _validator(slot: str, parser: Callable[[str], Any]) -> Callable[..., Any]:
     async def validate(
         self: FormValidationAction, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if value is None:
+            return {slot: None}  # no answer given, none expected (see extract): nothing to say
         # The raw answer as typed (the slot may hold a button payload or the text).
-        parsed = parser(str(value)) if value is not None else None
+        parsed = parser(str(value))
         if parsed is None:
             dispatcher.utter_message(response=f"utter_invalid_{slot}")
+        elif slot == "japanese_level" and japanese.typed_without_pass(str(value), parsed):
+            # A typed answer that names a test without a pass: say how it was recorded (CR-1).
+            dispatcher.utter_message(response=f"utter_japanese_{parsed}_noted")
         return {slot: parsed}
 
     validate.__name__ = f"validate_{slot}"
@@ -55,14 +85,63 @@ def _validator(slot: str, parser: Callable[[str], Any]) -> Callable[..., Any]:
 
 
 class ValidateLeadForm(FormValidationAction):
-    """Checks each answer; an invalid one is cleared and the user gets a specific re-prompt."""
+    """Takes each answer (or lets an interruption through), checks it; an invalid one gets a specific re-prompt."""
 
     def name(self) -> str:
         return "validate_lead_form"
 
 
 for _slot, _parser in _PARSERS.items():
+    setattr(ValidateLeadForm, f"extract_{_slot}", _extractor(_slot, _parser))
     setattr(ValidateLeadForm, f"validate_{_slot}", _validator(_slot, _parser))
+
+
+def _texts(domain: DomainDict, response: str) -> list[str]:
+    return [str(v.get("text")) for v in domain.get("responses", {}).get(response, []) if v.get("text")]
+
+
+# Answers that are free text (a name, a town): the adapter does not read them as a sign of the user's language.
+FREE_TEXT_SLOTS = frozenset({"full_name", "city"})
+
+
+class AskForSlot(Action, ABC):
+    """Asks the form's pending question: after a pause, first says where the user was; a repeated tap asks nothing."""
+
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The slot this action asks for."""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        question = f"utter_ask_{self.slot}"
+        if interruptions.repeated_tap(tracker.events, _texts(domain, question)):
+            dispatcher.utter_message(json_message={"kind": kinds.NOTHING_NEW})
+            return []
+        if interruptions.back_after_pause(tracker.events, FORM) and not _reminded_this_turn(tracker, domain):
+            dispatcher.utter_message(response=REMINDER)
+        if self.slot in FREE_TEXT_SLOTS:
+            # Before the question, so that the question stays the conversation's last bot text (repeated taps).
+            dispatcher.utter_message(json_message={"kind": kinds.ASKING, "slot": self.slot})
+        dispatcher.utter_message(response=question)
+        return []
+
+
+def _reminded_this_turn(tracker: Tracker, domain: DomainDict) -> bool:
+    reminder = _texts(domain, REMINDER)
+    since_user: list[dict[str, Any]] = []
+    for event in tracker.events:
+        since_user = [] if event.get("event") == "user" else [*since_user, event]
+    return any(e.get("event") == "bot" and e.get("text") in reminder for e in since_user)
+
+
+for _slot in PROFILE_SLOTS:
+    _name = "Ask" + "".join(part.title() for part in _slot.split("_"))
+    globals()[_name] = type(
+        _name, (AskForSlot,), {"slot": _slot, "__doc__": f"Asks for {_slot}.", "__module__": __name__}
+    )
 
 
 class ActionRecordConsent(Action):
@@ -76,6 +155,17 @@ class ActionRecordConsent(Action):
             SlotSet("consent_at", datetime.now(timezone.utc).isoformat(timespec="seconds")),
             SlotSet("consent_version", CONSENT_VERSION),
         ]
+
+
+class ActionCheckConsent(Action):
+    """Was the affirm at the consent text a clear yes? Sets `clear_yes`; the rules start the form only if so."""
+
+    def name(self) -> str:
+        return "action_check_consent"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        text = str((tracker.latest_message or {}).get("text") or "")
+        return [SlotSet("clear_yes", validation.is_clear_yes(text))]
 
 
 class ActionShowSummary(Action):

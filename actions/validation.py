@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from actions import japanese
 from contract.profile import (
     EDUCATION,
     FIELDS,
@@ -112,18 +113,33 @@ _FIELD_WORDS = {
     "wood_industry": ("wood", "wood industry", "carpenter", "لکڑی", "بڑھئی"),
     "other": ("other", "something else", "کچھ اور", "دیگر"),
 }
-_JAPANESE_WORDS = {
-    "none": ("none", "no", "nothing", "zero", "nahi", "bilkul nahi", "کوئی نہیں", "نہیں"),
-    "studying": ("studying", "learning", "seekh raha", "seekh rahi", "parh raha", "سیکھ رہا", "سیکھ رہی"),
-    "n5": ("n5", "jlpt n5"),
-    "n4": ("n4", "jlpt n4"),
-    "n3": ("n3", "jlpt n3"),
-    "n2": ("n2", "jlpt n2"),
-    "n1": ("n1", "jlpt n1"),
-    "jft_a2": ("jft", "jft-basic", "jft basic", "a2", "jft a2", "jft-basic a2", "jft_a2"),
-}
+_NONE_WORDS = ("none", "no", "nothing", "zero", "nahi", "bilkul nahi", "کوئی نہیں", "نہیں")
+# Words that are a request to the assistant, never a person's name or a town (a stray "help" or "stop").
+_REQUEST_WORDS = (
+    "help|menu|start|stop|cancel|quit|exit|apply|delete|language|mydata|hi|hello|hey|salam|assalam o alaikum|"
+    "thanks|thank you|shukriya|ok|okay|yes|no|haan|nahi|jee|ji|band karo|bas|continue|start over|back|"
+    "ہاں|نہیں|جی|شکریہ|سلام|مدد|بند کرو|رہنے دیں|بس"
+)
+_NOT_A_NAME = frozenset(_REQUEST_WORDS.split("|"))
 _YES = ("yes", "y", "haan", "han", "ha", "ji", "jee", "ji haan", "hai", "ہاں", "جی", "جی ہاں", "ہے")
 _NO = ("no", "n", "nahi", "nahin", "nai", "na", "نہیں", "جی نہیں", "نہیں ہے")
+
+
+# A clear yes to the consent text names a yes: the classifier alone also calls "abc" or "???" an affirm.
+_CLEAR_YES = re.compile(
+    r"(?<!\w)(yes|yeah|yep|yup|sure|ok|okay|agree|agreed|accept|consent|of course|absolutely|definitely|fine|"
+    r"haan|han|ha|haa|ji|jee|g|hanji|bilkul|theek|thik|zaroor|zarur|manzoor|razi|raazi|"
+    r"ہاں|جی|بالکل|ٹھیک|منظور|متفق|راضی|ضرور|اوکے|یس)(?!\w)"
+)
+_NOT_YES = re.compile(r"(?<!\w)(no|not|don't|dont|nahi|nahin|nai|na|mat|نہیں|نہ|مت)(?!\w)")
+
+
+def is_clear_yes(text: str) -> bool:
+    """True for an agreement that says yes in words ("haan ji", "I agree", "جی ہاں") or the old /affirm button."""
+    answer = _clean(text)
+    if answer == "/affirm":
+        return True
+    return bool(_CLEAR_YES.search(answer)) and not _NOT_YES.search(answer)
 
 
 def _clean(text: str) -> str:
@@ -151,7 +167,7 @@ def _lookup(text: str, table: dict[str, tuple[str, ...]], keys: tuple[str, ...])
 def parse_name(text: str) -> str | None:
     """A person's name: 2-60 characters of letters, spaces, dots, apostrophes and hyphens."""
     name = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
-    if not 2 <= len(name) <= 60 or name.startswith("/"):
+    if not 2 <= len(name) <= 60 or name.startswith("/") or _clean(name) in _NOT_A_NAME:
         return None
     if not all(ch.isalpha() or ch in " .'-" or unicodedata.category(ch).startswith("M") for ch in name):
         return None
@@ -187,6 +203,8 @@ def parse_phone(text: str) -> str | None:
 def parse_city(text: str) -> str | None:
     """A city or town name: 2-40 letters (any script)."""
     city = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().strip(".")
+    if _clean(city) in _NOT_A_NAME:
+        return None
     if not 2 <= len(city) <= 40 or not all(
         ch.isalpha() or ch in " -'" or unicodedata.category(ch).startswith("M") for ch in city
     ):
@@ -206,7 +224,7 @@ def parse_age(text: str) -> int | None:
 def parse_experience(text: str) -> int | None:
     """Years of work experience, 0 to 45; "none" counts as 0."""
     answer = _clean(text)
-    if answer in _JAPANESE_WORDS["none"] or answer in ("fresh", "fresher", "fresh graduate", "کوئی نہیں"):
+    if answer in _NONE_WORDS or answer in ("fresh", "fresher", "fresh graduate", "کوئی نہیں"):
         return 0
     match = _NUMBER.search(answer)
     if not match:
@@ -226,8 +244,8 @@ def parse_field(text: str) -> str | None:
 
 
 def parse_japanese_level(text: str) -> str | None:
-    """Japanese level as one of JAPANESE_LEVELS."""
-    return _lookup(text, _JAPANESE_WORDS, JAPANESE_LEVELS)
+    """The Japanese test result the user has passed, as one of JAPANESE_LEVELS (see actions/japanese.py)."""
+    return japanese.parse_japanese_level(text)
 
 
 def parse_yes_no(text: str) -> bool | None:

@@ -83,6 +83,11 @@ class Asking:
 
 
 @dataclass(frozen=True)
+class NothingNew:
+    """The engine deliberately shows nothing (a repeated tap): no message is sent."""
+
+
+@dataclass(frozen=True)
 class UnknownKind:
     """A custom message of a kind this adapter does not know (logged, not shown)."""
 
@@ -98,6 +103,7 @@ Custom = (
     | JobOpenings
     | HandoffRequested
     | Asking
+    | NothingNew
     | UnknownKind
 )
 
@@ -121,6 +127,8 @@ def parse_custom(data: dict[str, Any]) -> Custom:
             return JobOpenings()
         case kinds.HANDOFF:
             return HandoffRequested()
+        case kinds.NOTHING_NEW:
+            return NothingNew()
         case kinds.ASKING:
             return Asking(slot=str(data.get("slot", ""))[:40])
     log.warning("unknown custom message kind %r", kind[:40])

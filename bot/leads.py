@@ -1,7 +1,4 @@
-"""Turning a finished profile into a lead: the route recommendation rules and durable saving.
-
-The recommendation rules rest on facts.md (IDs in the comments) and live only here.
-"""
+"""Turning a finished profile into a lead: validation and durable saving (the route rules are in bot/routes.py)."""
 
 from __future__ import annotations
 
@@ -15,23 +12,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from bot.repository import LeadRecord, Repository, StorageUnavailable
-from contract.profile import SSW_FIELDS
+from bot.routes import recommend_route
 
 log = logging.getLogger(__name__)
-
-DEGREES = frozenset({"bachelor", "master"})
-SSW_JAPANESE = frozenset({"n4", "n3", "n2", "n1", "jft_a2"})  # L3.1: JFT-Basic A2 or JLPT N4+ for SSW (i)
-ENGINEER_EXPERIENCE_YEARS = 10  # E5.1: a related degree, or 10+ years of experience
-SSW_MIN_AGE = 18  # D6.1
-
-# Route keys, stored with the lead and rendered by bot/replies.py.
-ROUTE_TOO_YOUNG = "too_young"
-ROUTE_ENGINEER_DEGREE = "engineer_degree"
-ROUTE_ENGINEER_EXPERIENCE = "engineer_experience"
-ROUTE_IT_NO_DEGREE = "it_no_degree"
-ROUTE_SSW_READY = "ssw_ready"
-ROUTE_JAPANESE_FIRST = "japanese_first"
-ROUTE_EXPLORE = "explore"
 
 
 class InvalidProfile(ValueError):
@@ -74,24 +57,6 @@ class Profile:
         if not profile.phone.startswith("+") or not 16 <= profile.age <= 60 or not 0 <= profile.experience_years <= 45:
             raise InvalidProfile("profile value out of range")
         return profile
-
-
-def recommend_route(profile: Profile) -> str:
-    """The most fitting legal route for this profile (a suggestion, never a promise)."""
-    if profile.field == "it":
-        # C0.1: IT is not an SSW field; R1.5/E5.1: the Engineer visa needs a related degree or 10 years.
-        if profile.education in DEGREES:
-            return ROUTE_ENGINEER_DEGREE
-        if profile.experience_years >= ENGINEER_EXPERIENCE_YEARS:
-            return ROUTE_ENGINEER_EXPERIENCE
-        return ROUTE_IT_NO_DEGREE
-    if profile.field in SSW_FIELDS:
-        if profile.age < SSW_MIN_AGE:
-            return ROUTE_TOO_YOUNG  # D6.1: SSW needs 18+
-        if profile.japanese_level in SSW_JAPANESE:
-            return ROUTE_SSW_READY  # R1.3, L3.1, K4.1: skills test + Japanese test for SSW (i)
-        return ROUTE_JAPANESE_FIRST  # L3.1, L3.12, T9.x: reach N4 / JFT-Basic A2 first
-    return ROUTE_EXPLORE  # R1.1: compare the routes
 
 
 class StaffNotifier(Protocol):

@@ -13,6 +13,7 @@ from babel.numbers import format_currency
 from bot.dialogue import BotMessage, Button, LanguageMenu, LeadSummary, RequestContact
 from bot.i18n import LANGUAGE_NAMES, Catalogs
 from bot.models import JobOpening
+from bot.routes import JAPANESE_LEVEL_LABELS, ROUTE_EXPLORE, ROUTE_TEXTS
 from bot.texts import (
     CHOOSE_LANGUAGE,
     JOB_DEADLINE,
@@ -23,7 +24,6 @@ from bot.texts import (
     NO,
     NO_JOBS,
     NO_PASSPORT,
-    ROUTES,
     SAVED,
     SHARE_PHONE,
     STATUS_LABELS,
@@ -122,16 +122,18 @@ class Renderer:
             rendered.append(Rendered(image=message.image))
         return rendered
 
-    def value(self, language: str, key: object) -> str:
+    def value(self, language: str, key: object, field: str = "") -> str:
         """A profile value's label: option keys translated, numbers and free text as they are."""
         if isinstance(key, bool):
             return self.translator(language)(YES if key else NO)
-        label = VALUE_LABELS.get(str(key))
+        label = (JAPANESE_LEVEL_LABELS.get(str(key)) if field == "japanese_level" else None) or VALUE_LABELS.get(
+            str(key)
+        )
         return self.translator(language)(label) if label else str(key)
 
     def summary(self, language: str, profile: dict[str, object]) -> Rendered:
         """The registration summary, every value localized."""
-        values = {name: self.value(language, profile.get(name, "")) for name in SUMMARY_FIELDS}
+        values = {name: self.value(language, profile.get(name, ""), name) for name in SUMMARY_FIELDS}
         return Rendered(text=self.translator(language)(SUMMARY) % values)
 
     def date(self, language: str, value: datetime) -> str:
@@ -141,7 +143,7 @@ class Renderer:
     def saved(self, language: str, route: str, has_passport: bool) -> list[Rendered]:
         """The confirmation after saving, with the route recommendation and next steps."""
         translate = self.translator(language)
-        advice = translate(ROUTES.get(route, ROUTES["explore"]))
+        advice = translate(ROUTE_TEXTS.get(route, ROUTE_TEXTS[ROUTE_EXPLORE]))
         if not has_passport:
             advice += "\n" + translate(NO_PASSPORT)
         return [Rendered(text=translate(SAVED)), Rendered(text=advice)]
@@ -161,7 +163,7 @@ class Renderer:
                     "employer": job.employer,
                     "location": job.location,
                     "field": self.value(language, job.field),
-                    "level": self.value(language, job.japanese_level),
+                    "level": self.value(language, job.japanese_level, "japanese_level"),
                 }
             )
             if job.salary_min_yen and job.salary_max_yen:

@@ -115,52 +115,10 @@ VALUE_LABELS = {
     "forestry": _("Forestry"),
     "wood_industry": _("Wood industry"),
     "other": _("Something else"),
-    "studying": _("Studying now"),
-    "n5": "JLPT N5",
-    "n4": "JLPT N4",
-    "n3": "JLPT N3",
-    "n2": "JLPT N2",
-    "n1": "JLPT N1",
-    "jft_a2": "JFT-Basic A2",
 }
 
 
 # Route recommendations (bot/leads.py decides which). facts.md IDs are in each comment.
-ROUTES = {
-    # R1.5, E5.1, E5.7
-    "engineer_degree": _(
-        "Your best fit is the Engineer/Specialist in Humanities/International Services visa: it needs a job offer "
-        "from a Japanese employer, a degree related to the job, and pay equal to a Japanese employee's. "
-        "Next steps: prepare a CV for Japanese IT companies, and study Japanese; many employers ask for it."
-    ),
-    # E5.1
-    "engineer_experience": _(
-        "Without a related degree, the Engineer visa is still possible with 10 or more years of experience in the "
-        "field, plus a job offer from a Japanese employer. Next steps: collect experience letters and prepare a CV."
-    ),
-    # C0.1, E5.1
-    "it_no_degree": _(
-        "IT is not an SSW field, and the Engineer visa needs a related degree or 10 years of experience. "
-        "Next steps: complete a related degree or gain experience, or consider an SSW field that matches your "
-        "skills."
-    ),
-    # R1.3, L3.1, K4.1
-    "ssw_ready": _(
-        "Your Japanese level meets the SSW (i) language rule. Next step: pass the skills test of your field "
-        "(see ssw.go.jp), then look for an employer through OEC or a licensed promoter."
-    ),
-    # L3.1, L3.12, T9.1
-    "japanese_first": _(
-        "For SSW (i) you first need JLPT N4 or JFT-Basic A2. Next step: study Japanese (see /help → Learn "
-        "Japanese), then take the skills test of your field."
-    ),
-    # D6.1
-    "too_young": _("SSW needs you to be at least 18. Meanwhile, start learning Japanese; it takes time."),
-    # R1.1
-    "explore": _("Compare the legal routes to Japan under /help → Ways to work in Japan to find the best fit."),
-}
-
-
 NO_PASSPORT = _("You will also need a valid passport: apply early, it takes time.")
 
 

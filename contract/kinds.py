@@ -15,5 +15,10 @@ JOB_OPENINGS = "job_openings"
 HANDOFF = "handoff"
 # A form question whose answer is free text (a name, a town): that answer says nothing about the user's language.
 ASKING = "asking"
+# The engine deliberately shows nothing: "Yes, I agree" tapped twice must not ask the first question twice.
+# The adapter sends no message for it (and, for a button, only answers the callback query).
+NOTHING_NEW = "nothing_new"
 
-ALL = frozenset({TOPIC, LANGUAGE_MENU, REQUEST_CONTACT, LEAD_SUMMARY, LEAD_COMPLETE, JOB_OPENINGS, HANDOFF, ASKING})
+ALL = frozenset(
+    {TOPIC, LANGUAGE_MENU, REQUEST_CONTACT, LEAD_SUMMARY, LEAD_COMPLETE, JOB_OPENINGS, HANDOFF, ASKING, NOTHING_NEW}
+)

@@ -45,4 +45,23 @@ FIELDS = (
 )
 # S2.3: the 16 SSW (i) fields (everything offered except IT and "other"; C0.1: IT is not an SSW field).
 SSW_FIELDS = frozenset(FIELDS) - {"it", "other"}
-JAPANESE_LEVELS = ("none", "studying", "n5", "n4", "n3", "n2", "n1", "jft_a2")
+# Japanese as a RESULT the user has passed (C0.8, L3.6): only a passed JLPT level or a JFT-Basic A2.2 (200+)
+# counts; "studying" covers every typed answer that names a test without a pass ("JFT ki tayari", "failed jft").
+JAPANESE_LEVELS = (
+    "none",
+    "studying",
+    "jlpt_n5",
+    "jlpt_n4",
+    "jlpt_n3",
+    "jlpt_n2",
+    "jlpt_n1",
+    "jft_a2_2",
+    "jft_below_a2_2",
+)
+# Keys stored by the form before 2026-12, which asked for a "level" and never whether a test was passed:
+# readable in stored leads and job openings, never produced again, never read as a pass (CR-1, CR-2).
+LEGACY_JAPANESE_LEVELS = ("n5", "n4", "n3", "n2", "n1", "jft_a2")
+# L3.1: the general SSW (i) rule is a passed JLPT N4 or higher, or JFT-Basic A2.2 (200+).
+PASSED_SSW_GENERAL = frozenset({"jlpt_n4", "jlpt_n3", "jlpt_n2", "jlpt_n1", "jft_a2_2"})
+# L3.1, L3.13, C0.6: bus and taxi drivers and railway station/train crew need JLPT N3 or higher.
+PASSED_JLPT_N3 = frozenset({"jlpt_n3", "jlpt_n2", "jlpt_n1"})

@@ -31,7 +31,7 @@ async def test_english_registration_with_wrong_answers(make_harness: Any, rasa_u
     assert harness.telegram.texts()[-1] == expected(catalogs, "en", "utter_ask_consent")
     await harness.send(callback_update(user, "/affirm"))
     assert harness.telegram.texts()[-1] == expected(catalogs, "en", "utter_ask_full_name")
-    await harness.send(message_update(user, "what is ssw?"))  # not a name
+    await harness.send(message_update(user, "Ali123"))  # not a name (a question is answered: test_form_conversation)
     assert harness.telegram.texts()[-2:] == [
         expected(catalogs, "en", "utter_invalid_full_name"),
         expected(catalogs, "en", "utter_ask_full_name"),
@@ -45,9 +45,11 @@ async def test_english_registration_with_wrong_answers(make_harness: Any, rasa_u
     assert harness.telegram.texts()[-2] == expected(catalogs, "en", "utter_invalid_phone")
     await harness.send(contact_update(user, "+92 300 1234567"))
     assert harness.telegram.texts()[-1] == expected(catalogs, "en", "utter_ask_city")
-    for answer in ("Lahore", "70", "24", "bachelor", "it", "n5", "2 years"):
+    for answer in ("Lahore", "70", "24", "bachelor", "it", "jlpt_n5", "2 years"):
         await harness.send(
-            message_update(user, answer) if answer not in ("bachelor", "it", "n5") else callback_update(user, answer)
+            message_update(user, answer)
+            if answer not in ("bachelor", "it", "jlpt_n5")
+            else callback_update(user, answer)
         )
     assert harness.telegram.texts()[-1] == expected(catalogs, "en", "utter_ask_has_passport")
     assert expected(catalogs, "en", "utter_invalid_age") in harness.telegram.texts()
@@ -85,7 +87,7 @@ async def test_urdu_registration_is_stored_in_postgresql(
     assert harness.telegram.texts()[-1] == expected(catalogs, "ur", "utter_ask_full_name")
     for answer in ("علی رضا", "0300-1234567", "لاہور", "۲۴"):
         await harness.send(message_update(user, answer))
-    for choice in ("matric", "construction", "n4"):
+    for choice in ("matric", "construction", "jlpt_n4"):
         await harness.send(callback_update(user, choice))
     await harness.send(message_update(user, "3"))
     await harness.send(callback_update(user, "no"))

@@ -14,13 +14,16 @@ from starlette.responses import StreamingResponse
 
 from bot.models import LEAD_STATUSES, JobOpening, Lead, User
 from bot.repository import Repository
+from bot.routes import JAPANESE_LEVEL_LABELS
 from bot.staff.audit import record
 from bot.staff.auth import current_staff
 from bot.staff.exports import export_response
-from contract.profile import PROFILE_FIELDS
+from contract.profile import JAPANESE_LEVELS, LEGACY_JAPANESE_LEVELS, PROFILE_FIELDS
 
 LANGUAGES = [("en", "English"), ("ur", "Urdu"), ("ur_Latn", "Roman Urdu")]
-JAPANESE = [(k, k.upper().replace("_", "-")) for k in ("none", "studying", "n5", "n4", "n3", "n2", "n1", "jft_a2")]
+JAPANESE = [("none", "None")] + [
+    (key, JAPANESE_LEVEL_LABELS.get(key, key)) for key in (*JAPANESE_LEVELS, *LEGACY_JAPANESE_LEVELS) if key != "none"
+]
 EXPORT_COLUMNS = (
     "id",
     "created_at",
