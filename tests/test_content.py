@@ -13,7 +13,7 @@ import yaml
 from bot.config import PROJECT_ROOT
 from rasa_ext.normalization import normalize
 from tests.evaluate import LANGUAGES as HELDOUT_LANGUAGES
-from tests.evaluate import load_examples
+from tests.evaluate import load_examples, load_realistic
 
 FAQ_TOPICS = [
     "routes",
@@ -136,3 +136,28 @@ def test_heldout_set_is_never_trained_on() -> None:
         if normalize(text) in trained and len(text.split()) > 2
     ]
     assert not leaked, leaked
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", normalize(text)))
+
+
+def test_realistic_set_is_never_trained_on() -> None:
+    """No realistic message is in the training data, nor nearly so (80 % of the same words)."""
+    trained = []
+    for path in (PROJECT_ROOT / "nlu").rglob("*.yml"):
+        for block in load(path).get("nlu", []):
+            for line in str(block.get("examples", "")).splitlines():
+                if line.strip().startswith("- "):
+                    trained.append(_words(line.strip()[2:]))
+    close = []
+    for language in HELDOUT_LANGUAGES:
+        for example in load_realistic(language):
+            words = _words(example.text)
+            if len(words) < 4:
+                continue
+            for other in trained:
+                if len(words & other) / len(words | other) >= 0.8:
+                    close.append(example.text)
+                    break
+    assert not close, close
