@@ -28,6 +28,7 @@ from bot.leads import InvalidProfile, LeadService
 from bot.privacy import PrivacyService
 from bot.replies import Rendered, Renderer
 from bot.repository import Repository, StorageUnavailable
+from bot.safety import SAFETY_NOTE, needs_safety_note
 from bot.tasks import Background
 from bot.throttle import Throttle, Verdict
 
@@ -136,7 +137,7 @@ class Assistant:
         if await self._relayed_to_staff(user, message):
             return []
         self._parts.background.spawn(self._touch(user))
-        return await self._ask(user, message, language)
+        return await self._ask(user, message, language, safety=needs_safety_note(message))
 
     async def _relayed_to_staff(self, user: User, text: str) -> bool:
         """While a person handles the user's case, their messages go to staff and the bot stays quiet."""
@@ -200,7 +201,9 @@ class Assistant:
             return refusal
         return await self._parts.privacy.delete(user.sender_id, language, confirmed)
 
-    async def _ask(self, user: User, text: str, language: str) -> list[Rendered]:
+    async def _ask(self, user: User, text: str, language: str, safety: bool = False) -> list[Rendered]:
+        """Ask the engine; `safety`: the message is about paying, agents, guarantees, documents or the wrong
+        status, so the anti-fraud note is added unless the answer is the fraud answer itself."""
         try:
             messages = await self._dialogue.send(user.sender_id, text, {"language": language})
         except DialogueUnavailable:
@@ -227,6 +230,8 @@ class Assistant:
                     self._languages.expect_free_text(user.sender_id)
                 case _:
                     pass  # display-only kinds were rendered above; unknown kinds were logged by the parser
+        if safety and Topic(topic="fraud") not in (message.custom for message in messages):
+            rendered.append(self._renderer.text(language, SAFETY_NOTE))
         return rendered
 
     async def _jobs(self, user: User, language: str) -> Rendered:

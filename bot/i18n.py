@@ -193,14 +193,48 @@ class Catalogs:
         return translations.gettext(message)
 
 
+# Greetings and fillers that Pakistanis use in English too ("salam bhai, how do I apply?"): they show no
+# language on their own, so a few of them keep an English message English.
+_NEUTRAL_WORDS = frozenset(
+    [
+        "salam", "salaam", "assalam", "asalam", "assalamualaikum", "aoa", "o", "alaikum", "alaykum", "walaikum",
+        "bhai", "bhaijan", "bhaiya", "yaar", "yar", "bro", "ji", "jee", "janab", "sir", "allah", "hafiz", "khuda",
+        "inshallah", "inshaallah", "insha", "mashallah", "mashaallah", "jazakallah", "alhamdulillah", "shukriya",
+        "shukria", "please", "plz", "pls", "ok", "okay", "acha", "achha", "accha", "theek", "thik",
+    ]
+)
+# Common English function words, counted against the Roman Urdu markers.
+_ENGLISH_WORDS = frozenset(
+    [
+        "the", "a", "an", "is", "are", "am", "was", "were", "be", "been", "what", "how", "which", "where", "when",
+        "why", "who", "i", "my", "you", "your", "we", "our", "they", "their", "he", "she", "it", "this", "that",
+        "these", "there", "can", "could", "should", "would", "will", "do", "does", "did", "have", "has", "had",
+        "of", "for", "in", "on", "at", "with", "and", "or", "but", "if", "from", "about", "any", "not", "no", "need",
+        "want", "get", "go", "work", "job", "much", "many", "long", "after", "before", "than", "also", "just",
+        "tell", "me", "to", "so", "still",
+    ]
+)
+
+
 def detect_language(text: str) -> str | None:
-    """Guess the language a message is written in: "ur", "ur_Latn", "en", or None if it cannot tell."""
+    """Guess the language a message is written in: "ur", "ur_Latn", "en", or None if it cannot tell.
+
+    Urdu script wins when it is at least half of the letters. Latin text is Roman Urdu when its Roman Urdu
+    words are at least as many as its English function words; greetings such as "salam", "bhai", "yaar" or
+    "InshaAllah" count for neither, so an English question with a few of them stays English.
+    """
     arabic = len(_ARABIC_SCRIPT.findall(text))
     latin = len(_LATIN.findall(text))
     if arabic and arabic >= latin:
         return "ur"
     words = _WORD.findall(text.lower())
-    if words and any(word in _ROMAN_URDU_MARKERS for word in words):
+    meaningful = [word for word in words if word not in _NEUTRAL_WORDS]
+    if not meaningful:
+        # Only greetings ("salam bhai", "Assalam o alaikum"): Roman Urdu if they are Urdu greetings.
+        return "ur_Latn" if any(word in _ROMAN_URDU_MARKERS for word in words) else None
+    roman = sum(word in _ROMAN_URDU_MARKERS for word in meaningful)
+    english = sum(word in _ENGLISH_WORDS for word in meaningful)
+    if roman and roman >= english:
         return "ur_Latn"
     if len(words) >= 2 or (words and len(words[0]) > 3):
         return "en"

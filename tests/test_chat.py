@@ -317,3 +317,19 @@ async def test_a_name_typed_at_a_form_question_does_not_flip_the_language(make_h
     assert seen[-1]["metadata"] == {"language": "ur_Latn"}, "form answers are no evidence of a language"
     await harness.send(message_update(42, "What documents do I need for the visa?"))
     assert seen[-1]["metadata"] == {"language": "en"}, "a real sentence still shows the language"
+
+
+async def test_money_and_agent_questions_always_get_the_safety_note_once(make_harness: Any) -> None:
+    from bot.safety import SAFETY_NOTE
+
+    def reply(body: dict[str, Any]) -> httpx.Response:
+        topic = "fraud" if "fake" in body["message"] else "costs"
+        return httpx.Response(200, json=[{"text": "An answer."}, {"custom": {"kind": "topic", "topic": topic}}])
+
+    harness = await make_harness(fake_rasa(reply))
+    await harness.send(message_update(43, "an agent in Lahore asks 3 lakh for a guaranteed Japan visa, ok?"))
+    assert harness.telegram.texts()[-1] == SAFETY_NOTE, "added after an answer on another topic"
+    await harness.send(message_update(43, "is this a fake agent? he asks 3 lakh for the visa"))
+    assert harness.telegram.texts()[-1] == "An answer.", "the fraud answer itself needs no second note"
+    await harness.send(message_update(43, "what is the weather like in Tokyo in winter?"))
+    assert harness.telegram.texts()[-1] == "An answer."

@@ -13,7 +13,7 @@ import yaml
 from bot.config import PROJECT_ROOT
 from rasa_ext.normalization import normalize
 from tests.evaluate import LANGUAGES as HELDOUT_LANGUAGES
-from tests.evaluate import load_examples
+from tests.evaluate import load_examples, load_realistic
 
 FAQ_TOPICS = [
     "routes",
@@ -136,3 +136,86 @@ def test_heldout_set_is_never_trained_on() -> None:
         if normalize(text) in trained and len(text.split()) > 2
     ]
     assert not leaked, leaked
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", normalize(text)))
+
+
+def test_realistic_set_is_never_trained_on() -> None:
+    """No realistic message is in the training data, nor nearly so (80 % of the same words)."""
+    trained = []
+    for path in (PROJECT_ROOT / "nlu").rglob("*.yml"):
+        for block in load(path).get("nlu", []):
+            for line in str(block.get("examples", "")).splitlines():
+                if line.strip().startswith("- "):
+                    trained.append(_words(line.strip()[2:]))
+    close = []
+    for language in HELDOUT_LANGUAGES:
+        for example in load_realistic(language):
+            words = _words(example.text)
+            if len(words) < 4:
+                continue
+            for other in trained:
+                if len(words & other) / len(words | other) >= 0.8:
+                    close.append(example.text)
+                    break
+    assert not close, close
+
+
+def _answer(topic: str) -> str:
+    return str(all_responses()[f"utter_faq/{topic}"][0]["text"])
+
+
+def test_no_answer_claims_official_channels_never_charge() -> None:
+    """Official fees exist (facts.md C0.7): the old line "government channels (OEC) never take fees" is gone."""
+    for topic in FAQ_TOPICS:
+        text = _answer(topic)
+        assert not re.search(r"(?i)(government channels|OEC)[^.]*never take", text), topic
+    for topic in ("costs", "fraud", "protector", "documents", "language_tests", "skills_test"):
+        assert re.search(r"by bank, with a (signed )?receipt", _answer(topic)), topic
+    assert "with a receipt" in _answer("coe_visa")
+
+
+def test_fraud_answer_gives_the_fee_cap_and_where_to_report() -> None:
+    text = _answer("fraud")
+    assert "Rs 15,000" in text and "Rs 6,000" in text  # F7.8
+    assert "Protector of Emigrants" in text and "FIA" in text  # F7.9
+    assert "support fees" in text  # S2.17
+    assert "⚠" in text  # F7.8 rests on news reports
+
+
+def test_language_rule_is_not_the_same_in_every_field() -> None:
+    text = _answer("language_requirement")
+    assert "every field" not in text  # L3.1, C0.6
+    assert "A2.1" in text and "do NOT meet" in text  # L3.6, C0.8
+    assert "N3" in text and "Taxi and bus drivers" in text and "Nursing Care Japanese test" in text  # L3.13
+    assert "⚠" in text
+
+
+def test_current_ssw_cap_and_visa_fee() -> None:
+    assert "805,700" in _answer("it_demand") and "is 820,000" not in _answer("it_demand")  # S2.4
+    for topic in ("coe_visa", "costs"):
+        assert "exempt" in _answer(topic) and "¥3,000" not in _answer(topic), topic  # E5.6
+    assert "never pay anyone in Pakistan a \"COE fee\"" in _answer("coe_visa")  # E5.4
+
+
+def test_audit_gaps_are_answered() -> None:
+    assert "jobs.oec.gov.pk" in _answer("oec")  # D6.11
+    assert "change employer, tell immigration within 14 days" in _answer("life_in_japan")  # J10.1
+    documents = _answer("documents")
+    assert "CNIC" in documents and "COE" in documents  # D6.6, E5.4
+    routes = _answer("routes")
+    assert "visit or tourist visa never allows work" in routes and "28 hours" in routes  # V14.1, V14.3
+    assert "matric is enough" in _answer("eligibility")  # D6.2
+    for topic in ("eligibility", "it_jobs"):
+        assert "Students qualify only after graduating" in _answer(topic), topic  # E5.1
+    assert "mhlw.go.jp" in _answer("salary") and "FY2026" in _answer("salary")  # P8.1
+
+
+def test_answers_keep_a_source_and_a_date() -> None:
+    for topic in FAQ_TOPICS:
+        source = _answer(topic).splitlines()[-1]
+        assert source.startswith("Source:"), topic
+    for topic in ("routes", "fraud", "costs", "coe_visa", "documents", "eligibility", "language_requirement"):
+        assert re.search(r"(19|20)\d\d", _answer(topic).splitlines()[-1]), topic
