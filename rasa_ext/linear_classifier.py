@@ -143,17 +143,25 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and f.is_sparse()
         }
 
+    @staticmethod
+    def _counts(
+        per_message: list[dict[str, scipy.sparse.spmatrix]], origin: str, width: int
+    ) -> scipy.sparse.csr_matrix:
+        """One featurizer's counts for every message, one row each (zero where a message has none)."""
+        rows = [
+            scipy.sparse.csr_matrix(blocks[origin]) if origin in blocks else scipy.sparse.csr_matrix((1, width))
+            for blocks in per_message
+        ]
+        return scipy.sparse.vstack(rows).tocsr()
+
     def _matrix(self, messages: list[Message]) -> scipy.sparse.csr_matrix:
-        """Rows of TF-IDF features in the training layout (a block the message lacks stays zero)."""
+        """Rows of TF-IDF features in the training layout."""
         assert self._meta is not None
         per_message = [self._blocks(m) for m in messages]
-        columns = []
-        for index, (origin, width) in enumerate(self._meta["blocks"]):
-            rows = [
-                scipy.sparse.csr_matrix(blocks[origin]) if origin in blocks else scipy.sparse.csr_matrix((1, width))
-                for blocks in per_message
-            ]
-            columns.append(_weigh(scipy.sparse.vstack(rows).tocsr(), self._arrays[f"idf_{index}"]))
+        columns = [
+            _weigh(self._counts(per_message, origin, width), self._arrays[f"idf_{index}"])
+            for index, (origin, width) in enumerate(self._meta["blocks"])
+        ]
         return scipy.sparse.hstack(columns).tocsr()
 
     # --- training ---------------------------------------------------------------------------------
@@ -167,14 +175,15 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             logger.debug("No intent examples: %s stays untrained.", self.__class__.__name__)
             return self._resource
         labels = [str(e.get_full_intent()) for e in examples]
-        first = self._blocks(examples[0])
-        blocks = [(origin, int(first[origin].shape[1])) for origin in sorted(first)]
+        per_message = [self._blocks(e) for e in examples]
+        widths = {origin: int(block.shape[1]) for blocks in per_message for origin, block in blocks.items()}
+        blocks = sorted(widths.items())
         if not blocks:
             raise ValueError(f"{self.__class__.__name__} needs a sparse featurizer (CountVectorsFeaturizer) before it")
         self._meta = {"labels": [], "blocks": blocks, "responses": {}}
         self._arrays = {}
-        for index, (origin, _width) in enumerate(blocks):
-            counts = scipy.sparse.vstack([scipy.sparse.csr_matrix(self._blocks(e)[origin]) for e in examples]).tocsr()
+        for index, (origin, width) in enumerate(blocks):
+            counts = self._counts(per_message, origin, width)
             document_frequency = np.bincount(counts.indices, minlength=counts.shape[1])
             # sklearn's smoothed IDF: as if one extra document held every n-gram once
             self._arrays[f"idf_{index}"] = np.log((1 + len(examples)) / (1 + document_frequency)) + 1.0
