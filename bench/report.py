@@ -29,6 +29,7 @@ REFERENCE: dict[str, Any] = {
     },
     "training_wall_s": 444.0,  # issue #17, a quiet machine; 1823 s wall / 619 s CPU on 2026-12-01 under load
     "rasa_rss_mb": 1669.0,
+    "rasa_cpu_ms_per_message": 28.3,  # 200 sequential REST messages
 }
 
 
@@ -160,6 +161,13 @@ def markdown(figures: dict[str, Any]) -> str:
             f"| {path} | {rate:.0f} | {answered} | {spread(rows, 'achieved_per_s')} | {spread(rows, 'p50_ms')} | "
             f"{spread(rows, 'p95_ms')} | {spread(rows, 'p99_ms')} |"
         )
+    cpu = figures.get("rasa_cpu_ms_per_message") or []
+    if cpu:
+        lines += [
+            "",
+            f"Rasa's CPU time per answered message (direct loads, independent of other work on the machine): "
+            f"{median(cpu):.1f} ms ({min(cpu):.1f}–{max(cpu):.1f}); before: {REFERENCE['rasa_cpu_ms_per_message']} ms.",
+        ]
     memory = figures["memory_mb"]
     parts = ", ".join(f"{name} {value:.0f}" for name, value in memory["processes"].items())
     lines += ["", f"Memory (RSS, MB): {parts}; total {memory['total']:.0f}.", ""]

@@ -55,6 +55,12 @@ def rss_mb(pid: int) -> float:
     return round(total / 1024, 1)
 
 
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (from /proc: robust to other work on the machine)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def time_training() -> dict[str, float]:
     """Wall and CPU (user + system) seconds of a full training with an empty cache, into a temporary folder."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -135,11 +141,20 @@ def has_worker() -> bool:
 
 
 async def measure_loads(
-    api: FakeBotAPI, api_port: int, url: str, work: Path, rates: list[float], duration: float, repeats: int
-) -> tuple[list[LoadResult], dict[str, float]]:
-    """Every load through the polling adapter, Rasa direct and the webhook adapter; the processes' memory."""
+    api: FakeBotAPI,
+    api_port: int,
+    url: str,
+    rasa_pid: int,
+    work: Path,
+    rates: list[float],
+    duration: float,
+    repeats: int,
+) -> tuple[list[LoadResult], dict[str, float], list[float]]:
+    """Every load through the polling adapter, Rasa direct and the webhook adapter; the processes' memory;
+    Rasa's CPU milliseconds per answered message in each direct load."""
     results: list[LoadResult] = []
     memory: dict[str, float] = {}
+    cpu_per_message: list[float] = []
     chat = 10_000_000
     polling = Adapter(api_port, url, work / "poll")
     (work / "poll").mkdir()
@@ -153,8 +168,10 @@ async def measure_loads(
                 results.append(await through_polling(api, rate, duration, chat, repeat))
                 print(results[-1], flush=True)
                 chat += 1_000_000
+                before = cpu_s(rasa_pid)
                 results.append(await straight_to_rasa(url, rate, duration, chat, repeat))
-                print(results[-1], flush=True)
+                cpu_per_message.append(round((cpu_s(rasa_pid) - before) * 1000 / max(1, results[-1].answered), 1))
+                print(results[-1], f"Rasa CPU {cpu_per_message[-1]} ms/message", flush=True)
         memory["adapter"] = rss_mb(pid)
         dashboard_port = free_port()
         dashboard = Adapter(api_port, url, work / "poll")
@@ -191,7 +208,7 @@ async def measure_loads(
                 print(results[-1], flush=True)
     finally:
         hooked.stop()
-    return results, memory
+    return results, memory, cpu_per_message
 
 
 async def run(rates: list[float], duration: float, repeats: int, train: bool, accuracy: bool) -> dict[str, Any]:
@@ -210,7 +227,9 @@ async def run(rates: list[float], duration: float, repeats: int, train: bool, ac
         serving = asyncio.create_task(server.serve())
         work = Path(tempfile.mkdtemp(prefix="bench-"))
         try:
-            results, memory = await measure_loads(api, api_port, url, work, rates, duration, repeats)
+            results, memory, cpu_per_message = await measure_loads(
+                api, api_port, url, pids[0], work, rates, duration, repeats
+            )
             processes = {"rasa": rss_mb(pids[0]), "action_server": rss_mb(pids[1]), **memory}
         finally:
             server.should_exit = True
@@ -230,6 +249,7 @@ async def run(rates: list[float], duration: float, repeats: int, train: bool, ac
         "repeats": repeats,
         "target_rate": TARGET_RATE,
         "loads": [asdict(r) for r in results],
+        "rasa_cpu_ms_per_message": cpu_per_message,
         "cold_start_s": cold_start,
         "heldout": heldout,
         "training": time_training() if train else None,
