@@ -1,4 +1,5 @@
-"""A fake Telegram Bot API server on loopback: it feeds updates by long polling and timestamps replies."""
+"""A fake Telegram Bot API server on loopback: it feeds updates by long polling (or hands them out for a
+webhook) and timestamps replies."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
@@ -33,10 +34,16 @@ class FakeBotAPI:
         self.sent_at: dict[int, float] = {}
         self.calls: defaultdict[str, int] = defaultdict(int)
         self.polled = asyncio.Event()
+        self.webhook_set = asyncio.Event()
         self.app = Starlette(routes=[Route("/bot{token}/{method}", self._handle, methods=["GET", "POST"])])
 
     def push_text(self, chat_id: int, text: str) -> None:
-        """Make a user's text message available to the bot."""
+        """Make a user's text message available to the bot's long poll."""
+        self._updates.append(self.text_update(chat_id, text))
+        self._new.set()
+
+    def text_update(self, chat_id: int, text: str) -> dict[str, Any]:
+        """A user's text message as a Telegram update (what getUpdates returns or a webhook receives)."""
         message = {
             "message_id": self._next_id,
             "date": int(time.time()),
@@ -44,20 +51,25 @@ class FakeBotAPI:
             "chat": {"id": chat_id, "type": "private"},
             "from": {"id": chat_id, "is_bot": False, "first_name": "User"},
         }
-        self._updates.append({"update_id": self._next_id, "message": message})
+        update = {"update_id": self._next_id, "message": message}
         self._next_id += 1
-        self._new.set()
+        return update
 
     async def _handle(self, request: Request) -> JSONResponse:
         method = request.path_params["method"]
         self.calls[method] += 1
         params: dict[str, Any] = {}
-        if request.headers.get("content-type", "").startswith("application/json"):
-            params = await request.json()
-        elif request.method == "POST":
-            params = dict(await request.form())
+        try:
+            if request.headers.get("content-type", "").startswith("application/json"):
+                params = await request.json()
+            elif request.method == "POST":
+                params = dict(await request.form())
+        except ClientDisconnect:  # the adapter stopped mid-request (end of a load phase)
+            return JSONResponse({"ok": False, "error_code": 499, "description": "client went away"})
         if method == "getMe":
             return JSONResponse({"ok": True, "result": BOT})
+        if method == "setWebhook":
+            self.webhook_set.set()
         if method == "getUpdates":
             return JSONResponse({"ok": True, "result": await self._get_updates(params)})
         if method in {"sendMessage", "sendPhoto"}:

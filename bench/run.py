@@ -1,7 +1,11 @@
-"""`make bench`: latency against offered load through the real adapter and straight to Rasa, plus cold
-start, training time and memory. Writes bench/results/<date>.json, latest.md and latency.png.
+"""`make bench`: every target of issue #17 measured in one run and printed side by side with it.
 
-All traffic stays on 127.0.0.1; every loop is bounded in count and time.
+Starts what `make run` starts — Rasa, its action server, the adapter, the staff dashboard (and a queue
+worker when the project has one) — against a fake Telegram Bot API on loopback; offers each load
+(default 10, 30 and 60 messages/s from distinct users, 15 s, twice) through the adapter fed by long
+polling, through its webhook, and straight to Rasa's REST channel; measures the held-out accuracy through
+`POST /model/parse`, the memory of every process, cold start and a full training with an empty cache
+(wall and CPU time). Writes bench/results/<date>T<time>.json (every run is kept), latest.md and latency.png.
 """
 
 from __future__ import annotations
@@ -10,12 +14,13 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,100 +29,14 @@ import httpx
 import uvicorn
 
 from bench.fake_bot_api import FakeBotAPI
+from bench.load import LoadResult, straight_to_rasa, through_polling, through_webhook
+from bench.report import TARGET_RATE, markdown, plot
 from bot.migrations import migrate
-from tests.evaluate import LANGUAGES, load_examples
+from tests.evaluate import evaluate
 from tests.rasa_server import RASA_BIN, ROOT, current_model, free_port, rasa_server
 
 RESULTS = ROOT / "bench" / "results"
-ANSWER_TIMEOUT = 30.0
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    """Latency figures at one offered load."""
-
-    path: str
-    offered_per_s: float
-    messages: int
-    answered: int
-    achieved_per_s: float
-    p50_ms: float
-    p95_ms: float
-    p99_ms: float
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (0-100) by nearest rank, in the values' unit."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
-
-
-def summarise(path: str, rate: float, sent: int, latencies: list[float], elapsed: float) -> LoadResult:
-    ms = [x * 1000 for x in latencies]
-    return LoadResult(
-        path=path,
-        offered_per_s=rate,
-        messages=sent,
-        answered=len(latencies),
-        achieved_per_s=round(len(latencies) / elapsed, 1) if elapsed else 0.0,
-        p50_ms=round(percentile(ms, 50), 1),
-        p95_ms=round(percentile(ms, 95), 1),
-        p99_ms=round(percentile(ms, 99), 1),
-    )
-
-
-def questions() -> list[str]:
-    """Realistic messages in all three languages (the held-out set's FAQ questions)."""
-    return [text for language in LANGUAGES for text, label in load_examples(language) if label.startswith("faq/")]
-
-
-async def through_adapter(api: FakeBotAPI, rate: float, duration: float, first_chat: int) -> LoadResult:
-    texts = questions()
-    count = int(rate * duration)
-    pushed: dict[int, float] = {}
-    start = time.perf_counter()
-    for i in range(count):
-        await asyncio.sleep(max(0.0, start + i / rate - time.perf_counter()))
-        chat = first_chat + i
-        pushed[chat] = time.perf_counter()
-        api.push_text(chat, texts[i % len(texts)])
-    deadline = time.perf_counter() + ANSWER_TIMEOUT
-    # Bounded poll: answers arrive through the fake server, not through an event this loop owns.
-    while time.perf_counter() < deadline and not all(chat in api.sent_at for chat in pushed):  # noqa: ASYNC110
-        await asyncio.sleep(0.05)
-    latencies = [api.sent_at[c] - t for c, t in pushed.items() if c in api.sent_at]
-    last = max((api.sent_at[c] for c in pushed if c in api.sent_at), default=start)
-    return summarise("adapter", rate, count, latencies, last - start)
-
-
-async def straight_to_rasa(url: str, rate: float, duration: float, first_sender: int) -> LoadResult:
-    texts = questions()
-    count = int(rate * duration)
-    latencies: list[float] = []
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
-    async with httpx.AsyncClient(base_url=url, timeout=ANSWER_TIMEOUT, limits=limits) as client:
-
-        async def one(i: int) -> None:
-            began = time.perf_counter()
-            try:
-                response = await client.post(
-                    "/webhooks/rest/webhook", json={"sender": str(first_sender + i), "message": texts[i % len(texts)]}
-                )
-                response.raise_for_status()
-            except httpx.HTTPError:
-                return
-            latencies.append(time.perf_counter() - began)
-
-        start = time.perf_counter()
-        tasks = []
-        for i in range(count):
-            await asyncio.sleep(max(0.0, start + i / rate - time.perf_counter()))
-            tasks.append(asyncio.create_task(one(i)))
-        await asyncio.gather(*tasks)
-        elapsed = time.perf_counter() - start
-    return summarise("rasa-direct", rate, count, latencies, elapsed)
+WEBHOOK_SECRET = "bench-webhook-secret-0123456789"
 
 
 def rss_mb(pid: int) -> float:
@@ -136,8 +55,14 @@ def rss_mb(pid: int) -> float:
     return round(total / 1024, 1)
 
 
-def time_training() -> float:
-    """Seconds for a full training with an empty cache (into a temporary folder)."""
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (from /proc: robust to other work on the machine)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def time_training() -> dict[str, float]:
+    """Wall and CPU (user + system) seconds of a full training with an empty cache, into a temporary folder."""
     with tempfile.TemporaryDirectory() as tmp:
         env = {
             **os.environ,
@@ -145,136 +70,196 @@ def time_training() -> float:
             "TF_CPP_MIN_LOG_LEVEL": "3",
             "RASA_CACHE_DIRECTORY": str(Path(tmp) / "cache"),
         }
+        command = [str(RASA_BIN), "train", "--domain", "domain.yml", "--data", "nlu", "stories", "responses"]
+        command += ["--config", "config.yml", "--out", tmp, "--fixed-model-name", "bench"]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         began = time.perf_counter()
-        subprocess.run(
-            [
-                str(RASA_BIN),
-                "train",
-                "--domain",
-                "domain.yml",
-                "--data",
-                "nlu",
-                "stories",
-                "responses",
-                "--config",
-                "config.yml",
-                "--out",
-                tmp,
-                "--fixed-model-name",
-                "bench",
-            ],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        return round(time.perf_counter() - began, 1)
+        subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wall = time.perf_counter() - began
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall_s": round(wall, 1), "cpu_s": round(cpu, 1), "load_average": round(os.getloadavg()[0], 1)}
 
 
-async def run(rates: list[float], duration: float, train: bool) -> dict[str, Any]:
-    """Run every measurement and return the figures."""
-    pids: list[int] = []
-    began = time.perf_counter()
-    with rasa_server(current_model(), pids=pids) as url:
-        async with httpx.AsyncClient(base_url=url, timeout=60) as client:
-            await client.post("/webhooks/rest/webhook", json={"sender": "cold", "message": "What is SSW?"})
-        cold_start = round(time.perf_counter() - began, 1)
+class Adapter:
+    """The real adapter process (`python -m bot run`) with its own database, against the fake Bot API."""
 
-        api = FakeBotAPI()
-        port = free_port()
-        server = uvicorn.Server(uvicorn.Config(api.app, host="127.0.0.1", port=port, log_level="warning"))
-        serving = asyncio.create_task(server.serve())
-        work = Path(tempfile.mkdtemp(prefix="bench-"))
-        database = f"sqlite:///{work / 'bot.db'}"
-        await migrate(database)
-        env = {
+    def __init__(self, api_port: int, rasa_url: str, work: Path, webhook_port: int | None = None) -> None:
+        self.env = {
             **os.environ,
             "TELEGRAM_BOT_TOKEN": "777:BENCH",
-            "TELEGRAM_API_URL": f"http://127.0.0.1:{port}",
-            "RASA_URL": url,
-            "DATABASE_URL": database,
+            "TELEGRAM_API_URL": f"http://127.0.0.1:{api_port}",
+            "RASA_URL": rasa_url,
+            "DATABASE_URL": f"sqlite:///{work / 'bot.db'}",
             "TRACKER_STORE_URL": "none",
             "LOG_LEVEL": "WARNING",
             "LEAD_OUTBOX": str(work / "outbox.jsonl"),
+            "DASHBOARD_SECRET_KEY": "bench-dashboard-secret",
         }
-        adapter = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env)  # noqa: ASYNC220
+        if webhook_port is not None:
+            self.env |= {
+                "TELEGRAM_WEBHOOK_URL": "https://bench.invalid/telegram",
+                "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
+                "WEBHOOK_PORT": str(webhook_port),
+            }
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, *command: str) -> int:
+        """Run `python -m bot <command>`; its pid."""
+        self.process = subprocess.Popen([sys.executable, "-m", "bot", *command], cwd=ROOT, env=self.env)
+        return self.process.pid
+
+    def stop(self) -> None:
+        """Terminate and reap it."""
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+async def _ready(url: str) -> None:
+    """Wait up to a minute until `url` answers at all (any status below 500)."""
+    deadline = time.monotonic() + 60.0
+    async with httpx.AsyncClient(timeout=2) as client:
+        while time.monotonic() < deadline:
+            try:
+                if (await client.get(url)).status_code < 500:
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.2)
+    raise TimeoutError(f"{url} did not answer within a minute")
+
+
+def has_worker() -> bool:
+    """Whether this checkout's `python -m bot` has a queue worker to start."""
+    usage = subprocess.run([sys.executable, "-m", "bot", "--help"], cwd=ROOT, capture_output=True, text=True)
+    return "worker" in usage.stdout
+
+
+async def measure_loads(
+    api: FakeBotAPI,
+    api_port: int,
+    url: str,
+    rasa_pid: int,
+    work: Path,
+    rates: list[float],
+    duration: float,
+    repeats: int,
+) -> tuple[list[LoadResult], dict[str, float], list[float]]:
+    """Every load through the polling adapter, Rasa direct and the webhook adapter; the processes' memory;
+    Rasa's CPU milliseconds per answered message in each direct load."""
+    results: list[LoadResult] = []
+    memory: dict[str, float] = {}
+    cpu_per_message: list[float] = []
+    chat = 10_000_000
+    polling = Adapter(api_port, url, work / "poll")
+    (work / "poll").mkdir()
+    await migrate(polling.env["DATABASE_URL"])
+    pid = polling.start("run")
+    try:
+        await asyncio.wait_for(api.polled.wait(), timeout=60)
+        for rate in rates:
+            for repeat in range(1, repeats + 1):
+                chat += 1_000_000
+                results.append(await through_polling(api, rate, duration, chat, repeat))
+                print(results[-1], flush=True)
+                chat += 1_000_000
+                before = cpu_s(rasa_pid)
+                results.append(await straight_to_rasa(url, rate, duration, chat, repeat))
+                cpu_per_message.append(round((cpu_s(rasa_pid) - before) * 1000 / max(1, results[-1].answered), 1))
+                print(results[-1], f"Rasa CPU {cpu_per_message[-1]} ms/message", flush=True)
+        memory["adapter"] = rss_mb(pid)
+        dashboard_port = free_port()
+        dashboard = Adapter(api_port, url, work / "poll")
+        dashboard.env["DASHBOARD_PORT"] = str(dashboard_port)
+        dashboard_pid = dashboard.start("dashboard")
         try:
-            await asyncio.wait_for(api.polled.wait(), timeout=60)
-            results: list[LoadResult] = []
-            for index, rate in enumerate(rates):
-                results.append(await through_adapter(api, rate, duration, 10_000_000 * (index + 1)))
-                print(results[-1], flush=True)
-                results.append(await straight_to_rasa(url, rate, duration, 20_000_000 * (index + 1)))
-                print(results[-1], flush=True)
-            memory = {"rasa": rss_mb(pids[0]), "action_server": rss_mb(pids[1]), "adapter": rss_mb(adapter.pid)}
+            await _ready(f"http://127.0.0.1:{dashboard_port}/admin/login")
+            memory["dashboard"] = rss_mb(dashboard_pid)
         finally:
-            adapter.terminate()
-            adapter.wait(timeout=30)
+            dashboard.stop()
+        if has_worker():
+            worker = Adapter(api_port, url, work / "poll")
+            worker_pid = worker.start("worker")
+            try:
+                await asyncio.sleep(10)
+                memory["worker"] = rss_mb(worker_pid)
+            finally:
+                worker.stop()
+    finally:
+        polling.stop()
+    webhook_port = free_port()
+    hooked = Adapter(api_port, url, work / "webhook", webhook_port)
+    (work / "webhook").mkdir()
+    await migrate(hooked.env["DATABASE_URL"])
+    hooked.start("run")
+    try:
+        await asyncio.wait_for(api.webhook_set.wait(), timeout=60)
+        await _ready(f"http://127.0.0.1:{webhook_port}/healthz")
+        for rate in rates:
+            for repeat in range(1, repeats + 1):
+                chat += 1_000_000
+                hook = f"http://127.0.0.1:{webhook_port}/telegram"
+                results.append(await through_webhook(api, hook, WEBHOOK_SECRET, rate, duration, chat, repeat))
+                print(results[-1], flush=True)
+    finally:
+        hooked.stop()
+    return results, memory, cpu_per_message
+
+
+async def run(rates: list[float], duration: float, repeats: int, train: bool, accuracy: bool) -> dict[str, Any]:
+    """Run every measurement and return the figures."""
+    pids: list[int] = []
+    began = time.perf_counter()
+    model = current_model()
+    with rasa_server(model, pids=pids) as url:
+        async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+            await client.post("/webhooks/rest/webhook", json={"sender": "cold", "message": "What is SSW?"})
+        cold_start = round(time.perf_counter() - began, 1)
+        heldout = [asdict(r) for r in await asyncio.to_thread(evaluate, url)] if accuracy else []
+        api = FakeBotAPI()
+        api_port = free_port()
+        server = uvicorn.Server(uvicorn.Config(api.app, host="127.0.0.1", port=api_port, log_level="warning"))
+        serving = asyncio.create_task(server.serve())
+        work = Path(tempfile.mkdtemp(prefix="bench-"))
+        try:
+            results, memory, cpu_per_message = await measure_loads(
+                api, api_port, url, pids[0], work, rates, duration, repeats
+            )
+            processes = {"rasa": rss_mb(pids[0]), "action_server": rss_mb(pids[1]), **memory}
+        finally:
             server.should_exit = True
             await serving
             shutil.rmtree(work, ignore_errors=True)
-    held = [r.offered_per_s for r in results if r.path == "adapter" and r.p95_ms < 500 and r.answered == r.messages]
+    estimated = ""
+    if "worker" not in processes:
+        # No worker in this checkout yet: count one more bot-venv process the size of the adapter.
+        processes["worker (estimate)"] = processes["adapter"]
+        estimated = "no queue worker in this checkout: counted as one more process the size of the adapter"
     return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{os.cpu_count()} cores",
+        "model": model.name,
+        "load_average": round(os.getloadavg()[0], 1),
         "duration_per_load_s": duration,
+        "repeats": repeats,
+        "target_rate": TARGET_RATE,
         "loads": [asdict(r) for r in results],
-        "highest_load_with_p95_under_500ms": max(held, default=0.0),
+        "rasa_cpu_ms_per_message": cpu_per_message,
         "cold_start_s": cold_start,
-        "training_s": time_training() if train else None,
-        "memory_mb": {**memory, "total": round(sum(memory.values()), 1)},
+        "heldout": heldout,
+        "training": time_training() if train else None,
+        "memory_mb": {
+            "processes": processes,
+            "rasa": processes["rasa"],
+            "total": round(sum(processes.values()), 1),
+            "worker_estimated": estimated,
+        },
     }
-
-
-def markdown(figures: dict[str, Any]) -> str:
-    """The results as a Markdown table."""
-    lines = [
-        f"Measured {figures['date']} on {figures['machine']}, {figures['duration_per_load_s']:.0f} s per load.",
-        "",
-        "| path | offered msg/s | answered | achieved msg/s | p50 ms | p95 ms | p99 ms |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for r in figures["loads"]:
-        lines.append(
-            f"| {r['path']} | {r['offered_per_s']:.0f} | {r['answered']}/{r['messages']} | "
-            f"{r['achieved_per_s']} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} |"
-        )
-    memory = figures["memory_mb"]
-    lines += [
-        "",
-        f"- highest offered load through the adapter with p95 < 500 ms: "
-        f"{figures['highest_load_with_p95_under_500ms']:.0f} msg/s",
-        f"- cold start (Rasa + action server launched → first answer): {figures['cold_start_s']} s",
-        "- full training, empty cache: "
-        + (f"{figures['training_s']} s" if figures["training_s"] is not None else "not measured (--no-train)"),
-        f"- memory (RSS): Rasa {memory['rasa']} MB, action server {memory['action_server']} MB, "
-        f"adapter {memory['adapter']} MB, total {memory['total']} MB",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def plot(figures: dict[str, Any], path: Path) -> None:
-    """Latency (p50 and p95) against offered load for both paths."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, axis = plt.subplots(figsize=(7, 4.5))
-    for name, colour in (("adapter", "tab:blue"), ("rasa-direct", "tab:orange")):
-        rows = [r for r in figures["loads"] if r["path"] == name]
-        rates = [r["offered_per_s"] for r in rows]
-        axis.plot(rates, [r["p50_ms"] for r in rows], "o--", color=colour, label=f"{name} p50")
-        axis.plot(rates, [r["p95_ms"] for r in rows], "o-", color=colour, label=f"{name} p95")
-    axis.axhline(500, color="grey", linewidth=0.8, linestyle=":")
-    axis.set_xlabel("offered load (messages/s)")
-    axis.set_ylabel("latency (ms)")
-    axis.set_yscale("log")
-    axis.set_title(f"Latency against load ({figures['date'][:10]})")
-    axis.legend()
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -282,13 +267,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rates", default="10,30,60", help="offered loads in messages/s")
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per load")
+    parser.add_argument("--repeats", type=int, default=2, help="runs of each load (the spread shows the noise)")
     parser.add_argument("--no-train", action="store_true", help="skip the full training measurement")
+    parser.add_argument("--no-accuracy", action="store_true", help="skip the held-out accuracy check")
     args = parser.parse_args(argv)
     rates = [float(r) for r in args.rates.split(",")]
-    figures = asyncio.run(run(rates, min(args.duration, 60.0), train=not args.no_train))
+    figures = asyncio.run(
+        run(rates, min(args.duration, 60.0), max(1, args.repeats), not args.no_train, not args.no_accuracy)
+    )
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = figures["date"][:16].replace(":", "")  # e.g. 2026-11-23T0101: every run is kept
-    (RESULTS / f"{stamp}.json").write_text(json.dumps(figures, indent=2))
+    (RESULTS / f"{stamp}.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False))
     (RESULTS / "latest.md").write_text(markdown(figures))
     plot(figures, RESULTS / "latency.png")
     print(markdown(figures))
