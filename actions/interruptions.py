@@ -36,6 +36,9 @@ INTERRUPTING_INTENTS = frozenset(
 FREE_TEXT_SLOTS = frozenset({"full_name", "city"})
 CLEAR_REQUESTS = INTERRUPTING_INTENTS - {"out_of_scope"}
 SURE = 0.8
+# Below this, a message that is no name or town is a wrong answer rather than a request ("Ali123" reads as a
+# greeting at 0.48 to the linear classifier): the user is told what a valid answer looks like.
+LIKELY = 0.6
 # Back after this long with the form unfinished: remind where they were.
 PAUSE_SECONDS = 60 * 60
 _QUESTION = re.compile(
@@ -81,7 +84,7 @@ def is_answer(slot: str, text: str, intent: str | None, confidence: float, parse
     if interrupting and _QUESTION.search(_words(stripped)):
         return False  # "is N4 enough?" at the Japanese question is a question, not "studying"
     if slot in FREE_TEXT_SLOTS:
-        if interrupting and parser(stripped) is None:
+        if interrupting and parser(stripped) is None and confidence >= LIKELY:
             return False  # "hello", "thanks": no name, and the classifier agrees it is a request
         sure = intent in CLEAR_REQUESTS and confidence >= SURE and len(stripped.split()) >= 2
         return not sure
