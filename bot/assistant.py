@@ -194,7 +194,9 @@ class Assistant:
 
     async def _ask(self, user: User, text: str, language: str) -> list[Rendered]:
         try:
-            messages = await self._dialogue.send(user.sender_id, text, {"language": language})
+            # The action server queues a confirmed lead with these (contract/queue.py).
+            metadata = {"language": language, "source": self._parts.source}
+            messages = await self._dialogue.send(user.sender_id, text, metadata)
         except DialogueUnavailable:
             log.exception("dialogue engine unavailable")
             return [self._renderer.text(language, texts.UNAVAILABLE)]
@@ -210,7 +212,7 @@ class Assistant:
                     # Counting a topic is bookkeeping: it must not delay the answer.
                     self._parts.background.spawn(self._record_topic(user, topic))
                 case LeadComplete(payload=payload):
-                    rendered += await self._submit_lead(user, payload, language)
+                    rendered += self._lead_confirmed(payload, language)
                 case JobOpenings():
                     rendered.append(await self._jobs(user, language))
                 case HandoffRequested():
@@ -253,11 +255,12 @@ class Assistant:
         except StorageUnavailable:
             log.warning("topic count not stored: database unavailable")
 
-    async def _submit_lead(self, user: User, payload: dict[str, Any], language: str) -> list[Rendered]:
+    def _lead_confirmed(self, payload: dict[str, Any], language: str) -> list[Rendered]:
+        """The confirmation only: the action server queued the lead before it answered (bot/worker.py stores it)."""
         try:
-            outcome = await self._parts.leads.submit(user.sender_id, payload, language, self._parts.source)
+            route = LeadService.route_for(payload)
         except InvalidProfile:
             log.exception("the dialogue engine sent an invalid profile")
             return [self._renderer.text(language, texts.INVALID_PROFILE)]
         has_passport = bool((payload.get("profile") or {}).get("has_passport"))
-        return self._renderer.saved(language, outcome.route, has_passport)
+        return self._renderer.saved(language, route, has_passport)

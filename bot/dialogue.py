@@ -170,10 +170,15 @@ class DialogueClient:
                 response = await client.post("/webhooks/rest/webhook", json=body)
                 response.raise_for_status()
                 payload = response.json()
-            except httpx.HTTPError as err:
-                log.warning("Rasa at %s failed (%s); trying the next instance", client.base_url, type(err).__name__)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as err:
+                # The message never reached this instance: the next one may take the turn.
+                log.warning("Rasa at %s unreachable (%s); trying the next one", client.base_url, type(err).__name__)
                 failure = err
                 continue
+            except httpx.HTTPError as err:
+                # It may still be handling the message (a read timeout, a reply cut off): sending it to another
+                # instance would handle it twice. The user is asked to try again instead.
+                raise DialogueUnavailable(f"Rasa at {client.base_url} failed: {type(err).__name__}") from err
             except ValueError as err:
                 raise DialogueUnavailable("Rasa answered with invalid JSON") from err
             return parse_messages(payload)

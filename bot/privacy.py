@@ -1,7 +1,8 @@
 """Owns the user's rights over their data: see it (/mydata), erase it (/delete), and the retention promise.
 
 Erasure covers every store that can hold something about a user: the lead and its history, topics,
-handoff cases, the language choice, the outbox, and Rasa's tracker store (TRACKER_STORE_URL).
+handoff cases, the language choice, and Rasa's tracker store (TRACKER_STORE_URL). Leads still waiting in the
+job queue are covered by the erasure marker `Repository.delete_user` writes: the worker drops them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from bot.dialogue import Button
 from bot.handoff import HandoffService
 from bot.history import ConversationHistory
 from bot.language import LanguageService
-from bot.leads import LeadService
 from bot.replies import Rendered, Renderer, replace_buttons
 from bot.repository import Repository, StorageUnavailable
 
@@ -51,14 +51,12 @@ class PrivacyService:
     def __init__(
         self,
         repository: Repository,
-        leads: LeadService,
         history: ConversationHistory | NoHistory,
         languages: LanguageService,
         handoffs: HandoffService,
         renderer: Renderer,
     ) -> None:
         self._repository = repository
-        self._leads = leads
         self._history = history
         self._languages = languages
         self._handoffs = handoffs
@@ -119,7 +117,6 @@ class PrivacyService:
         """Remove the user from every store; raises StorageUnavailable if one cannot be reached."""
         cases = await self._handoffs.forget(sender)
         database = await self._repository.delete_user(sender)
-        await self._leads.forget(sender)
         await self._languages.forget(sender)
         events = await self._history.erase(sender)
         return Erasure(database=database, tracker_events=events, cases=cases)

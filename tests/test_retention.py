@@ -12,7 +12,7 @@ from bot.app import Services, build_product
 from bot.assistant import User
 from bot.config import Settings
 from bot.i18n import Catalogs
-from bot.leads import LeadService
+from bot.leads import LeadJob, LeadService
 from bot.migrations import migrate
 from bot.models import Preference
 from bot.models import User as UserRow
@@ -23,12 +23,12 @@ from tests.test_leads import payload
 async def test_inactive_users_are_erased_and_active_ones_kept(tmp_path: Path, catalogs: Catalogs) -> None:
     url = f"sqlite:///{tmp_path / 'retention.db'}"
     await migrate(url)
-    settings = Settings(database_url=url, tracker_store_url=None, outbox_path=tmp_path / "outbox.jsonl")
+    settings = Settings(database_url=url, tracker_store_url=None, queue_url=f"sqlite:///{tmp_path / 'queue.db'}")
     services = Services.open(settings, fake_rasa(lambda body: httpx.Response(200, json=[{"text": "ok"}])))
     product = build_product(settings, services, "telegram")
     repository = services.repository
-    await LeadService(repository, tmp_path / "outbox.jsonl").submit("old", payload(), "en", "telegram")
-    await LeadService(repository, tmp_path / "outbox.jsonl").submit("recent", payload(), "en", "telegram")
+    await LeadService(repository).store(LeadJob("old", "run", "en", payload()))
+    await LeadService(repository).store(LeadJob("recent", "run", "en", payload()))
     await repository.record_topic("old", "ssw")
     async with repository.session() as session:
         await session.execute(
@@ -53,7 +53,7 @@ async def test_inactive_users_are_erased_and_active_ones_kept(tmp_path: Path, ca
 async def test_language_choices_follow_retention_too(tmp_path: Path, catalogs: Catalogs) -> None:
     url = f"sqlite:///{tmp_path / 'retention.db'}"
     await migrate(url)
-    settings = Settings(database_url=url, tracker_store_url=None, outbox_path=tmp_path / "outbox.jsonl")
+    settings = Settings(database_url=url, tracker_store_url=None, queue_url=f"sqlite:///{tmp_path / 'queue.db'}")
     services = Services.open(settings, fake_rasa(lambda body: httpx.Response(200, json=[{"text": "ok"}])))
     product = build_product(settings, services, "telegram")
     try:
