@@ -99,9 +99,9 @@ class Repository:
         try:
             async with self._sessions() as session, session.begin():
                 yield session
-        except (IntegrityError, DataError) as err:
-            raise StorageRejected(f"database rejected the data: {type(err).__name__}") from err
         except (SQLAlchemyError, OSError, ConnectionError) as err:
+            if _rejected(err):
+                raise StorageRejected(f"database rejected the data: {type(err).__name__}") from err
             raise StorageUnavailable(f"database error: {type(err).__name__}") from err
 
     async def save_lead(self, record: LeadRecord) -> SavedLead:
@@ -113,10 +113,9 @@ class Repository:
         """Store the lead of one confirmed form run exactly once: None if this run was stored already, or the
         user erased their data after it (then nothing of it may be kept)."""
         async with self.session() as session:
-            erased = await session.scalar(
-                select(Erasure.erased_at).where(Erasure.sender_hash == sender_hash(record.sender_id))
-            )
-            if erased is not None and _aware(erased) >= _aware(record.consent_at):
+            marker = select(Erasure.erased_at).where(Erasure.sender_hash == sender_hash(record.sender_id))
+            erased = await session.scalar(marker)
+            if erased is not None and erased.replace(tzinfo=erased.tzinfo or UTC) >= record.consent_at:
                 return None
             if await _submitted(session, record.sender_id, form_run):
                 return None
@@ -248,15 +247,15 @@ class Repository:
         await self.engine.dispose()
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def _rejected(err: BaseException) -> bool:
+    """A data or constraint error (SQLSTATE classes 22, 23): the same record would be refused again."""
+    sqlstate = str(getattr(getattr(err, "orig", None), "sqlstate", "") or "")
+    return isinstance(err, IntegrityError | DataError) or sqlstate.startswith(("22", "23"))
 
 
 async def _submitted(session: AsyncSession, sender_id: str, form_run: str) -> bool:
-    found = await session.scalar(
-        select(LeadSubmission.id).where(LeadSubmission.sender_id == sender_id, LeadSubmission.form_run == form_run)
-    )
-    return found is not None
+    run = select(LeadSubmission.id).where(LeadSubmission.sender_id == sender_id, LeadSubmission.form_run == form_run)
+    return await session.scalar(run) is not None
 
 
 async def _upsert_lead(session: AsyncSession, record: LeadRecord) -> SavedLead:
