@@ -206,6 +206,8 @@ class Assistant:
             log.warning("the dialogue engine returned no reply")
             return [self._renderer.text(language, texts.UNAVAILABLE)]
         rendered = self._renderer.engine_messages(language, messages)
+        # Off the reply path: if this turn ended a registration without a lead, its answers leave Rasa's store.
+        self._parts.background.spawn(self._parts.privacy.forget_abandoned(user.sender_id))
         for message in messages:
             match message.custom:
                 case Topic(topic=topic):

@@ -32,6 +32,14 @@ class NoHistory:
         """Nothing to erase."""
         return 0
 
+    async def scrub_abandoned(self, sender_id: str) -> int:
+        """Nothing to scrub."""
+        return 0
+
+    async def purge_silent(self, before: datetime) -> int:
+        """Nothing to purge."""
+        return 0
+
     async def dispose(self) -> None:
         """Nothing to close."""
 
@@ -121,13 +129,23 @@ class PrivacyService:
         events = await self._history.erase(sender)
         return Erasure(database=database, tracker_events=events, cases=cases)
 
+    async def forget_abandoned(self, sender: str) -> None:
+        """After a turn: a registration declined or cancelled leaves none of its answers in Rasa's store."""
+        try:
+            await self._history.scrub_abandoned(sender)
+        except StorageUnavailable:
+            log.warning("could not check Rasa's store for an abandoned registration: it is retried next turn")
+
     async def purge_inactive(self, retention: timedelta) -> int:
         """Erase everything about registered users silent for longer than `retention` (as the consent text says),
-        language choices not renewed in that time, and handoff cases closed before it."""
+        language choices not renewed in that time, handoff cases closed before it, and Rasa's conversations
+        silent for that long."""
         before = datetime.now(UTC) - retention
         senders = await self._repository.inactive_senders(before)
         for sender in senders:
             await self.erase(sender)
         await self._languages.purge_older_than(before)
+        # Conversations of users who never registered (or whose lead was erased) follow the same period.
+        await self._history.purge_silent(before)
         await self._handoffs.purge_closed_before(before)
         return len(senders)
