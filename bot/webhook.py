@@ -71,6 +71,12 @@ def create_webhook_app(
     return Starlette(routes=[Route(path, receive, methods=["POST"]), Route("/healthz", health, methods=["GET"])])
 
 
+def queue_reports(application: TelegramApp) -> dict[str, Callable[[], Awaitable[int]]]:
+    """The counts /healthz adds: entries of the lead queue set aside as poison (bot/worker.py)."""
+    worker = application.bot_data.get("lead_worker")
+    return {"dead_letters": worker.dead_letters} if worker is not None else {}
+
+
 class _GracefulServer(uvicorn.Server):
     """uvicorn re-raises a captured SIGTERM once serving ends, which would kill the process before the
     application stops; this server only turns the signals into a graceful end of `serve()`."""
@@ -99,9 +105,7 @@ async def serve_webhook(settings: Settings, application: TelegramApp, services: 
 
     assert settings.webhook_url and settings.webhook_secret  # checked by Settings
     checks = {"rasa": services.dialogue.is_ready, "database": services.repository.is_ready}
-    worker = application.bot_data.get("lead_worker")
-    reports = {"dead_letters": worker.dead_letters} if worker is not None else {}
-    web = create_webhook_app(application, settings.webhook_secret, checks, order, reports=reports)
+    web = create_webhook_app(application, settings.webhook_secret, checks, order, reports=queue_reports(application))
     server = _GracefulServer(uvicorn.Config(web, host="127.0.0.1", port=settings.webhook_port, log_level="warning"))
     async with application:
         if application.post_init:

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 
@@ -15,9 +16,10 @@ from bot.leads import LeadService
 from bot.migrations import migrate
 from bot.models import LeadSubmission
 from bot.repository import Repository
+from bot.webhook import create_webhook_app, queue_reports
 from bot.worker import LeadWorker
 from contract.queue import STORE_LEAD, open_queue
-from tests.conftest import eventually
+from tests.conftest import eventually, fake_rasa
 from tests.tcp_proxy import TcpProxy
 from tests.test_leads import job
 
@@ -162,3 +164,21 @@ async def test_a_lead_queued_while_no_worker_ran_lands_once_after_restart(
         assert await submissions(repository) == 1 and await repository.count_leads() == 1
     finally:
         await repository.dispose()
+
+
+async def test_healthz_reports_dead_letters(make_harness: Any, tmp_path: Path) -> None:
+    own_queue = f"sqlite:///{tmp_path / 'queue.db'}"
+    harness = await make_harness(fake_rasa(lambda body: httpx.Response(200, json=[])), env={"QUEUE_URL": own_queue})
+    open_queue(own_queue).huey.storage.enqueue(b"not a task", 0)
+
+    async def ready() -> bool:
+        return True
+
+    app = create_webhook_app(harness.application, "s" * 20, {"rasa": ready}, reports=queue_reports(harness.application))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hook") as client:
+
+        async def reported() -> bool:
+            response = await client.get("/healthz")
+            return response.status_code == 200 and response.json() == {"rasa": True, "dead_letters": 1}
+
+        await eventually(reported)
