@@ -53,7 +53,12 @@ class LeadWorker:
         """Start the consumer threads (not huey's `run`, which would take over the process's signals)."""
         self._loop = loop
         self._consumer = self.queue.huey.create_consumer(
-            workers=1, worker_type="thread", periodic=False, scheduler_interval=1, check_worker_health=False
+            workers=1,
+            worker_type="thread",
+            periodic=False,
+            scheduler_interval=1,
+            check_worker_health=False,  # `supervise` does it, from the adapter's own periodic jobs
+            max_delay=1.0,  # an idle worker polls at least every second, so that it also stops within one
         )
         self._consumer.scheduler.start()
         for _, thread in self._consumer.worker_threads:

@@ -87,7 +87,7 @@ async def build_harness(
     )
     application = build_application(settings, Services.open(settings, dialogue), builder=builder)
     await application.initialize()
-    await application.post_init(application)  # type: ignore[misc]  # starts the lead queue's worker, as run does
+    application.bot_data["lead_worker"].start(asyncio.get_running_loop())  # the lead queue's worker, as `run` has
     return Harness(application, telegram, settings)
 
 

@@ -107,3 +107,21 @@ async def test_declined_summary_leaves_no_answer_and_delete_leaves_no_row_in_pos
         await harness.send(callback_update(user, "del:yes"))
         assert "erased" in harness.telegram.texts()[-1]
         assert rows_of(postgres_url, str(user)) == 0
+
+
+async def test_cancel_at_the_summary_leaves_no_answer(make_harness: Any, rasa_url: str, catalogs: Catalogs) -> None:
+    tracker = ROOT / "data" / f"rasa-test-{urlsplit(rasa_url).port}" / "tracker.db"
+    url = f"sqlite:///{tracker}"
+    harness = await make_harness(DialogueClient(rasa_url, 30.0), env={"TRACKER_STORE_URL": url})
+    user = 703
+    await answer_up_to_the_phone(harness, user)
+    for answer in ("Quetta", "22"):
+        await harness.send(message_update(user, answer))
+    for choice in ("intermediate", "agriculture", "none"):
+        await harness.send(callback_update(user, choice))
+    await harness.send(message_update(user, "1"))
+    await harness.send(callback_update(user, "yes"))
+    assert harness.telegram.texts()[-1] == expected(catalogs, "en", "utter_confirm_profile")
+    await harness.send(message_update(user, "/cancel"))  # the form is complete: nothing is pending any more
+    assert harness.telegram.texts()[-1] == expected(catalogs, "en", "utter_nothing_to_cancel")
+    await scrubbed(url)
