@@ -10,14 +10,18 @@ Imports only huey (installed in both environments), never bot/ or actions/.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from huey import RedisHuey, SqliteHuey
 from huey.api import Huey
+from huey.registry import Message
+from huey.serializer import Serializer
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +41,39 @@ def queue_location(queue_url: str | None, redis_url: str | None) -> str:
 def location_from_env(env: Mapping[str, str]) -> str:
     """`queue_location` from environment variables (the action server has no settings module)."""
     return queue_location(env.get("QUEUE_URL", "").strip() or None, env.get("REDIS_URL", "").strip() or None)
+
+
+class JsonSerializer(Serializer):  # type: ignore[misc]
+    """Queue entries as JSON, not pickle: an entry someone slipped into the queue cannot run code when it is read."""
+
+    def _serialize(self, data: Any) -> bytes:
+        if isinstance(data, Message):
+            data = {"$message": [_encode(value) for value in data]}
+        return json.dumps(_encode(data), ensure_ascii=False).encode()
+
+    def _deserialize(self, data: bytes) -> Any:
+        decoded = json.loads(data, object_hook=_decode_time)
+        if isinstance(decoded, dict) and "$message" in decoded:
+            fields = decoded["$message"]
+            fields[6] = tuple(fields[6] or ())  # args
+            return Message(*fields)
+        return decoded
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"$time": value.isoformat()}
+    if isinstance(value, Message):
+        return {"$message": [_encode(item) for item in value]}
+    if isinstance(value, list | tuple):
+        return [_encode(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _encode(item) for key, item in value.items()}
+    return value
+
+
+def _decode_time(value: dict[str, Any]) -> Any:
+    return datetime.fromisoformat(value["$time"]) if set(value) == {"$time"} else value
 
 
 class _SetsAsidePoison:
@@ -68,11 +105,11 @@ class _Redis(_SetsAsidePoison, RedisHuey):  # type: ignore[misc]
 def _huey(location: str, name: str) -> Huey:
     # results=False: no task result (which could hold personal data) is ever kept in the queue's store.
     if location.startswith(("redis://", "rediss://", "unix://")):
-        return _Redis(name, url=location, results=False)
+        return _Redis(name, url=location, results=False, serializer=JsonSerializer())
     if location.startswith("sqlite:///"):
         path = Path(location[len("sqlite:///") :])
         path.parent.mkdir(parents=True, exist_ok=True)
-        return _Sqlite(name, filename=str(path), results=False, timeout=10)
+        return _Sqlite(name, filename=str(path), results=False, timeout=10, serializer=JsonSerializer())
     raise ValueError("QUEUE_URL must be sqlite:///path or redis://host:port/db")
 
 

@@ -4,6 +4,7 @@ aside, the database down while saving, a worker that was not running when the le
 from __future__ import annotations
 
 import asyncio
+import pickle
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,16 @@ from tests.tcp_proxy import TcpProxy
 from tests.test_leads import job
 
 QueueWorker = Callable[[Repository], LeadWorker]
+
+
+class RunsCode:
+    """A pickle that would create a file when unpickled."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Path.touch, (self.path,))
 
 
 @pytest.fixture(params=["sqlite", "redis"])
@@ -74,7 +85,8 @@ async def test_replays_store_one_lead_and_poison_blocks_nothing(
     repository = Repository(url)
     queue = open_queue(queue_url)
     try:
-        queue.huey.storage.enqueue(b"\x80\x04not a pickle", 0)  # undecodable
+        ran = tmp_path / "code-ran"
+        queue.huey.storage.enqueue(pickle.dumps(RunsCode(ran)), 0)  # undecodable: entries are JSON, never pickle
         queue.enqueue(STORE_LEAD, "broken", "run", "en", {"profile": {"full_name": "x"}})  # invalid profile
         enqueue(queue_url, job("q-1"), job("q-1"), job("q-2"))  # q-1 twice: a replayed submission
         worker = workers(repository)
@@ -84,6 +96,7 @@ async def test_replays_store_one_lead_and_poison_blocks_nothing(
 
         await eventually(landed)
         assert await submissions(repository) == 2, "q-1's replay stored nothing"
+        assert not ran.exists(), "reading a queue entry never runs code"
         assert await worker.dead_letters() == 2, "the undecodable entry and the invalid profile are set aside"
         enqueue(queue_url, job("q-3"))  # the worker goes on after poison
 
