@@ -7,12 +7,15 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import zlib
 from pathlib import Path
 from typing import Any
 
+import httpx
+import pytest
 from sqlalchemy import func, select
 
-from bot.dialogue import DialogueClient
+from bot.dialogue import DialogueClient, DialogueUnavailable
 from bot.i18n import Catalogs
 from bot.models import LeadEvent, LeadSubmission
 from bot.repository import Repository
@@ -98,3 +101,32 @@ async def test_the_adapter_gone_right_after_the_user_confirmed(
         await exactly_one_lead(second.settings.database_url, user)
     finally:
         await stop_harness(second)
+
+
+@pytest.mark.parametrize(("failure", "resent"), [(httpx.ReadTimeout, False), (httpx.ConnectError, True)])
+async def test_only_a_message_that_never_arrived_goes_to_the_next_instance(
+    failure: type[Exception], resent: bool
+) -> None:
+    seen: list[str] = []
+
+    def first(request: httpx.Request) -> httpx.Response:
+        raise failure("no answer", request=request)  # type: ignore[call-arg]
+
+    def second(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.host)
+        return httpx.Response(200, json=[{"text": "ok"}])
+
+    def route(request: httpx.Request) -> httpx.Response:
+        return first(request) if request.url.host == "rasa-a.test" else second(request)
+
+    sender = next(str(n) for n in range(100) if zlib.crc32(str(n).encode()) % 2 == 0)  # lives on instance A
+    dialogue = DialogueClient(["http://rasa-a.test", "http://rasa-b.test"], 5.0, transport=httpx.MockTransport(route))
+    try:
+        if resent:
+            assert [m.text for m in await dialogue.send(sender, "/affirm")] == ["ok"]
+        else:
+            with pytest.raises(DialogueUnavailable):
+                await dialogue.send(sender, "/affirm")  # A may still be saving the lead: B must not handle it too
+        assert seen == (["rasa-b.test"] if resent else [])
+    finally:
+        await dialogue.aclose()
