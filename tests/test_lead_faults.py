@@ -103,8 +103,10 @@ async def test_the_adapter_gone_right_after_the_user_confirmed(
         await stop_harness(second)
 
 
-@pytest.mark.parametrize(("failure", "resent"), [(httpx.ReadTimeout, False), (httpx.ConnectError, True)])
-async def test_only_a_message_that_never_arrived_goes_to_the_next_instance(
+@pytest.mark.parametrize(
+    ("failure", "resent"), [(httpx.ReadTimeout, False), (httpx.ConnectError, True), (httpx.ReadError, True)]
+)
+async def test_a_timed_out_message_is_not_handled_by_a_second_instance(
     failure: type[Exception], resent: bool
 ) -> None:
     seen: list[str] = []
