@@ -1,11 +1,15 @@
 """Actions of the lead registration: consent, answer validation, summary and submission.
 
-The actions only shape the conversation; storing the lead is the adapter's job. The finished
-profile leaves Rasa as a custom message {"kind": kinds.LEAD_COMPLETE, ...} (see bot/dialogue.py).
+The actions shape the conversation. The moment a registration is confirmed is the moment it becomes
+durable: the submission action puts a `store_lead` job on the shared queue (contract/queue.py) before it
+answers, and the adapter's worker stores it once per user and form run. The adapter also gets a custom
+message {"kind": kinds.LEAD_COMPLETE, ...} (see bot/dialogue.py), only to render the confirmation.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -18,6 +22,18 @@ from rasa_sdk.types import DomainDict
 
 from actions import interruptions, japanese, validation
 from contract import kinds
+from contract.queue import STORE_LEAD, Queue, location_from_env, open_queue
+
+log = logging.getLogger(__name__)
+_queue: Queue | None = None
+
+
+def lead_queue() -> Queue:
+    """The job queue, opened once per action server process from QUEUE_URL / REDIS_URL."""
+    global _queue
+    if _queue is None:
+        _queue = open_queue(location_from_env(os.environ))
+    return _queue
 
 # Bump when the consent text in domain.yml (utter_ask_consent) changes; stored with each lead.
 CONSENT_VERSION = "2026-11-v1"
@@ -181,20 +197,32 @@ class ActionShowSummary(Action):
 
 
 class ActionSubmitLead(Action):
-    """Hands the confirmed profile to the adapter, which stores it."""
+    """Queues the confirmed profile durably (before answering), then lets the adapter confirm it to the user."""
 
     def name(self) -> str:
         return "action_submit_lead"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(
-            json_message={
-                "kind": kinds.LEAD_COMPLETE,
-                "profile": profile(tracker),
-                "consent_at": tracker.get_slot("consent_at"),
-                "consent_version": tracker.get_slot("consent_version"),
-            }
+        payload = {
+            "kind": kinds.LEAD_COMPLETE,
+            "profile": profile(tracker),
+            "consent_at": tracker.get_slot("consent_at"),
+            "consent_version": tracker.get_slot("consent_version"),
+        }
+        metadata = (tracker.latest_message or {}).get("metadata") or {}
+        # The form run: one consent, one lead. Replays of this action (a retry after a timeout, another Rasa
+        # instance) carry the same run, so the worker stores the lead once.
+        form_run = str(payload["consent_at"] or "no-consent-time")
+        lead_queue().enqueue(
+            STORE_LEAD,
+            tracker.sender_id,
+            form_run,
+            str(metadata.get("language") or "en"),
+            payload,
+            str(metadata.get("source") or "telegram"),
         )
+        log.info("queued a confirmed registration")
+        dispatcher.utter_message(json_message=payload)
         return []
 
 

@@ -28,12 +28,13 @@ from bot.repository import Repository, StorageUnavailable
 from bot.staff.telegram import StaffChat, TelegramStaffDesk, TelegramStaffNotifier
 from bot.tasks import Background
 from bot.throttle import MemoryThrottle, RedisThrottle, Throttle
+from bot.worker import LeadWorker
 
 log = logging.getLogger(__name__)
 
 TelegramAppBuilder = ApplicationBuilder[Any, Any, Any, Any, Any, Any]
 ALLOWED_UPDATES = ["message", "callback_query"]
-OUTBOX_RETRY_SECONDS = 30.0
+SUPERVISE_SECONDS = 10.0
 PURGE_EVERY_SECONDS = 24 * 3600.0
 
 
@@ -45,6 +46,7 @@ class Services:
     repository: Repository
     history: ConversationHistory | NoHistory
     redis: Any | None
+    queue_location: str
 
     @classmethod
     def open(cls, settings: Settings, dialogue: DialogueClient | None = None) -> Services:
@@ -59,6 +61,7 @@ class Services:
             repository=Repository(settings.database_url),
             history=ConversationHistory(settings.tracker_store_url) if settings.tracker_store_url else NoHistory(),
             redis=redis,
+            queue_location=settings.queue_location,
         )
 
     async def close(self) -> None:
@@ -81,6 +84,7 @@ class Product:
     languages: LanguageService
     renderer: Renderer
     background: Background
+    worker: LeadWorker
 
 
 def build_product(
@@ -95,9 +99,10 @@ def build_product(
     renderer = Renderer(catalogs)
     repository = services.repository
     languages = LanguageService(repository, catalogs.languages, settings.default_language)
-    leads = LeadService(repository, settings.outbox_path, notifier)
+    leads = LeadService(repository)
+    worker = LeadWorker(services.queue_location, leads, repository, notifier)
     handoffs = HandoffService(repository, desk or NoDesk(), timedelta(hours=settings.handoff_timeout_hours))
-    privacy = PrivacyService(repository, leads, services.history, languages, handoffs, renderer)
+    privacy = PrivacyService(repository, services.history, languages, handoffs, renderer)
     rate = settings.throttle_per_minute / 60
     throttle: Throttle = (
         RedisThrottle(services.redis, settings.throttle_burst, rate)
@@ -117,17 +122,16 @@ def build_product(
         background=background,
         source=source,
     )
-    return Product(Assistant(parts), leads, privacy, handoffs, languages, renderer, background)
+    return Product(Assistant(parts), leads, privacy, handoffs, languages, renderer, background, worker)
 
 
 def start_background(product: Product, settings: Settings) -> None:
-    """The supervised periodic jobs: the lead outbox and the retention purge."""
+    """The lead queue's worker (supervised) and the retention purge."""
     retention = timedelta(days=settings.retention_days)
+    product.worker.start(asyncio.get_running_loop())
 
-    async def flush() -> None:
-        written = await product.leads.flush_outbox()
-        if written:
-            log.info("wrote %d lead(s) from the outbox", written)
+    async def supervise() -> None:
+        product.worker.supervise()
 
     async def purge() -> None:
         try:
@@ -138,8 +142,14 @@ def start_background(product: Product, settings: Settings) -> None:
         if erased:
             log.info("retention: erased %d inactive user(s)", erased)
 
-    product.background.every("outbox", OUTBOX_RETRY_SECONDS, flush)
+    product.background.every("queue-supervisor", SUPERVISE_SECONDS, supervise)
     product.background.every("retention", PURGE_EVERY_SECONDS, purge)
+
+
+async def stop_background(product: Product) -> None:
+    """Stop the periodic jobs and the queue worker (its running job may need the loop: joined off it)."""
+    await product.background.drain()
+    await asyncio.to_thread(product.worker.stop)
 
 
 def chat_order(services: Services) -> ChatOrder:
@@ -159,7 +169,7 @@ def build_application(
         await publish_commands(application)
 
     async def shutdown(_: TelegramApp) -> None:
-        await product.background.drain()
+        await stop_background(product)
         await services.close()
 
     builder = builder or ApplicationBuilder()
@@ -177,6 +187,7 @@ def build_application(
     notifier = TelegramStaffNotifier(application.bot, staff_chat) if staff_chat else None
     desk = TelegramStaffDesk(application.bot, staff_chat) if staff_chat else None
     product = build_product(settings, services, "telegram", notifier, desk)
+    application.bot_data["lead_worker"] = product.worker  # /healthz reports its dead letters
     if staff_chat:
         StaffChat(
             staff_chat, product.handoffs, product.languages, product.renderer, settings.staff_telegram_ids
@@ -193,7 +204,7 @@ async def serve_console(settings: Settings) -> None:
         start_background(product, settings)
         await run_console(product.assistant)
     finally:
-        await product.background.drain()
+        await stop_background(product)
         await services.close()
 
 

@@ -205,7 +205,9 @@ class Assistant:
         """Ask the engine; `safety`: the message is about paying, agents, guarantees, documents or the wrong
         status, so the anti-fraud note is added unless the answer is the fraud answer itself."""
         try:
-            messages = await self._dialogue.send(user.sender_id, text, {"language": language})
+            # The action server queues a confirmed lead with these (contract/queue.py).
+            metadata = {"language": language, "source": self._parts.source}
+            messages = await self._dialogue.send(user.sender_id, text, metadata)
         except DialogueUnavailable:
             log.exception("dialogue engine unavailable")
             return [self._renderer.text(language, texts.UNAVAILABLE)]
@@ -215,13 +217,15 @@ class Assistant:
             log.warning("the dialogue engine returned no reply")
             return [self._renderer.text(language, texts.UNAVAILABLE)]
         rendered = self._renderer.engine_messages(language, messages)
+        # Off the reply path: if this turn ended a registration without a lead, its answers leave Rasa's store.
+        self._parts.background.spawn(self._parts.privacy.forget_abandoned(user.sender_id))
         for message in messages:
             match message.custom:
                 case Topic(topic=topic):
                     # Counting a topic is bookkeeping: it must not delay the answer.
                     self._parts.background.spawn(self._record_topic(user, topic))
                 case LeadComplete(payload=payload):
-                    rendered += await self._submit_lead(user, payload, language)
+                    rendered += self._lead_confirmed(payload, language)
                 case JobOpenings():
                     rendered.append(await self._jobs(user, language))
                 case HandoffRequested():
@@ -268,11 +272,12 @@ class Assistant:
         except StorageUnavailable:
             log.warning("topic count not stored: database unavailable")
 
-    async def _submit_lead(self, user: User, payload: dict[str, Any], language: str) -> list[Rendered]:
+    def _lead_confirmed(self, payload: dict[str, Any], language: str) -> list[Rendered]:
+        """The confirmation only: the action server queued the lead before it answered (bot/worker.py stores it)."""
         try:
-            outcome = await self._parts.leads.submit(user.sender_id, payload, language, self._parts.source)
+            route = LeadService.route_for(payload)
         except InvalidProfile:
             log.exception("the dialogue engine sent an invalid profile")
             return [self._renderer.text(language, texts.INVALID_PROFILE)]
         has_passport = bool((payload.get("profile") or {}).get("has_passport"))
-        return self._renderer.saved(language, outcome.route, has_passport)
+        return self._renderer.saved(language, route, has_passport)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from contract.queue import queue_location
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("en", "ur", "ur_Latn")
 
@@ -117,6 +119,12 @@ def _redis_url(key: str, raw: str) -> str | None:
     return raw
 
 
+def _queue_url(key: str, raw: str) -> str | None:
+    if raw.startswith("sqlite:///"):
+        return raw
+    return _redis_url(key, raw)
+
+
 def _path(key: str, raw: str) -> Path:
     return Path(raw)
 
@@ -172,7 +180,9 @@ class Settings:
     redis_url: str | None = setting("REDIS_URL", None, _redis_url)
     staff_chat_id: int | None = setting("STAFF_CHAT_ID", None, _chat_id)
     staff_telegram_ids: frozenset[int] = setting("STAFF_TELEGRAM_IDS", frozenset(), _ids)
-    outbox_path: Path = setting("LEAD_OUTBOX", _data("pending-leads.jsonl"), _path)
+    # The durable job queue (leads, announcements), shared with the action server: sqlite:///file or redis://.
+    # Unset: REDIS_URL when that is set, else data/queue.db (contract/queue.py resolves it the same way for both).
+    queue_url: str | None = setting("QUEUE_URL", None, _queue_url)
     actions_port: int = setting("ACTIONS_PORT", 5055, _whole(1, 65535))
     dashboard_port: int = setting("DASHBOARD_PORT", 8080, _whole(1, 65535))
     dashboard_secret_key: str | None = setting("DASHBOARD_SECRET_KEY", None, _optional)
@@ -193,6 +203,8 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read settings from `env` (default: the process environment)."""
         env = os.environ if env is None else env
+        if env.get("LEAD_OUTBOX", "").strip():
+            raise SettingsError("LEAD_OUTBOX was replaced by the job queue (QUEUE_URL)")
         if env.get("RASA_TRACKER_DB_URL", "").strip():
             raise SettingsError("RASA_TRACKER_DB_URL was replaced by TRACKER_STORE_URL (one setting for Rasa's store)")
         values: dict[str, Any] = {}
@@ -214,6 +226,11 @@ class Settings:
     def dialogue_urls(self) -> tuple[str, ...]:
         """The Rasa servers to talk to, in order."""
         return self.rasa_urls or (self.rasa_url or f"http://127.0.0.1:{self.rasa_port}",)
+
+    @property
+    def queue_location(self) -> str:
+        """The job queue both the adapter and the action server open."""
+        return queue_location(self.queue_url, self.redis_url)
 
     @property
     def actions_url(self) -> str:

@@ -195,13 +195,20 @@ class DialogueClient:
                 response = await client.post("/webhooks/rest/webhook", json=body)
                 response.raise_for_status()
                 payload = response.json()
-            except httpx.HTTPError as err:
-                log.warning("Rasa at %s failed (%s); trying the next instance", client.base_url, type(err).__name__)
+            except httpx.TimeoutException as err:
+                if not isinstance(err, httpx.ConnectTimeout):
+                    # The instance is alive and may still be handling the message: sending it to another one
+                    # would handle it twice. The user is asked to try again instead.
+                    raise DialogueUnavailable(f"Rasa at {client.base_url} timed out") from err
                 failure = err
-                continue
+            except httpx.HTTPError as err:
+                # Unreachable, gone (connection refused or closed) or failed: the next instance takes the turn.
+                failure = err
             except ValueError as err:
                 raise DialogueUnavailable("Rasa answered with invalid JSON") from err
-            return parse_messages(payload)
+            else:
+                return parse_messages(payload)
+            log.warning("Rasa at %s failed (%s); trying the next one", client.base_url, type(failure).__name__)
         raise DialogueUnavailable(f"no Rasa instance answered: {type(failure).__name__}") from failure
 
     async def recent_user_texts(self, sender: str, limit: int) -> list[str]:

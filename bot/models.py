@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 LEAD_STATUSES = ("new", "contacted", "qualified", "placed", "rejected")
@@ -174,3 +174,24 @@ class Preference(Base):
     sender_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     language: Mapped[str] = mapped_column(String(16))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow, index=True)
+
+
+class LeadSubmission(Base):
+    """One confirmed registration run (user + consent time): the key that makes storing a lead idempotent."""
+
+    __tablename__ = "lead_submissions"
+    __table_args__ = (UniqueConstraint("sender_id", "form_run", name="uq_lead_submissions_run"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(64), index=True)
+    form_run: Mapped[str] = mapped_column(String(64))
+    stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Erasure(Base):
+    """When a user last erased their data (keyed by a hash of their id): queued work from before is dropped."""
+
+    __tablename__ = "erasures"
+
+    sender_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    erased_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,7 +1,8 @@
 """Owns the user's rights over their data: see it (/mydata), erase it (/delete), and the retention promise.
 
 Erasure covers every store that can hold something about a user: the lead and its history, topics,
-handoff cases, the language choice, the outbox, and Rasa's tracker store (TRACKER_STORE_URL).
+handoff cases, the language choice, and Rasa's tracker store (TRACKER_STORE_URL). Leads still waiting in the
+job queue are covered by the erasure marker `Repository.delete_user` writes: the worker drops them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from bot.dialogue import Button
 from bot.handoff import HandoffService
 from bot.history import ConversationHistory
 from bot.language import LanguageService
-from bot.leads import LeadService
 from bot.replies import Rendered, Renderer, replace_buttons
 from bot.repository import Repository, StorageUnavailable
 
@@ -30,6 +30,14 @@ class NoHistory:
 
     async def erase(self, sender_id: str) -> int:
         """Nothing to erase."""
+        return 0
+
+    async def scrub_abandoned(self, sender_id: str) -> int:
+        """Nothing to scrub."""
+        return 0
+
+    async def purge_silent(self, before: datetime) -> int:
+        """Nothing to purge."""
         return 0
 
     async def dispose(self) -> None:
@@ -51,14 +59,12 @@ class PrivacyService:
     def __init__(
         self,
         repository: Repository,
-        leads: LeadService,
         history: ConversationHistory | NoHistory,
         languages: LanguageService,
         handoffs: HandoffService,
         renderer: Renderer,
     ) -> None:
         self._repository = repository
-        self._leads = leads
         self._history = history
         self._languages = languages
         self._handoffs = handoffs
@@ -119,18 +125,27 @@ class PrivacyService:
         """Remove the user from every store; raises StorageUnavailable if one cannot be reached."""
         cases = await self._handoffs.forget(sender)
         database = await self._repository.delete_user(sender)
-        await self._leads.forget(sender)
         await self._languages.forget(sender)
         events = await self._history.erase(sender)
         return Erasure(database=database, tracker_events=events, cases=cases)
 
+    async def forget_abandoned(self, sender: str) -> None:
+        """After a turn: a registration declined or cancelled leaves none of its answers in Rasa's store."""
+        try:
+            await self._history.scrub_abandoned(sender)
+        except StorageUnavailable:
+            log.warning("could not check Rasa's store for an abandoned registration: it is retried next turn")
+
     async def purge_inactive(self, retention: timedelta) -> int:
         """Erase everything about registered users silent for longer than `retention` (as the consent text says),
-        language choices not renewed in that time, and handoff cases closed before it."""
+        language choices not renewed in that time, handoff cases closed before it, and Rasa's conversations
+        silent for that long."""
         before = datetime.now(UTC) - retention
         senders = await self._repository.inactive_senders(before)
         for sender in senders:
             await self.erase(sender)
         await self._languages.purge_older_than(before)
+        # Conversations of users who never registered (or whose lead was erased) follow the same period.
+        await self._history.purge_silent(before)
         await self._handoffs.purge_closed_before(before)
         return len(senders)

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import selectinload
 
-from bot.models import LEAD_STATUSES, Handoff, JobOpening, Lead, LeadEvent, TopicAsked, User, utcnow
+from bot.models import (
+    LEAD_STATUSES,
+    Erasure,
+    Handoff,
+    JobOpening,
+    Lead,
+    LeadEvent,
+    LeadSubmission,
+    TopicAsked,
+    User,
+    utcnow,
+)
 from contract.profile import PROFILE_FIELDS
 
 log = logging.getLogger(__name__)
@@ -22,6 +34,15 @@ log = logging.getLogger(__name__)
 
 class StorageUnavailable(RuntimeError):
     """The database could not be reached or refused the work."""
+
+
+class StorageRejected(StorageUnavailable):
+    """The database answered but rejected the data (a constraint, a value too long): retrying will not help."""
+
+
+def sender_hash(sender_id: str) -> str:
+    """The key of an erasure marker: the user's id is not kept in clear after /delete."""
+    return hashlib.sha256(f"japanwork-erasure:{sender_id}".encode()).hexdigest()
 
 
 def async_url(url: str) -> str:
@@ -79,46 +100,33 @@ class Repository:
             async with self._sessions() as session, session.begin():
                 yield session
         except (SQLAlchemyError, OSError, ConnectionError) as err:
+            if _rejected(err):
+                raise StorageRejected(f"database rejected the data: {type(err).__name__}") from err
             raise StorageUnavailable(f"database error: {type(err).__name__}") from err
 
     async def save_lead(self, record: LeadRecord) -> SavedLead:
         """Insert or update the user's lead and append to its history."""
-        profile = {key: record.profile[key] for key in PROFILE_FIELDS}
         async with self.session() as session:
-            user = await session.scalar(select(User).where(User.sender_id == record.sender_id))
-            if user is None:
-                user = User(sender_id=record.sender_id, language=record.language)
-                session.add(user)
-                await session.flush()
-            user.language, user.last_seen = record.language, utcnow()
-            lead = await session.scalar(select(Lead).where(Lead.user_id == user.id))
-            created = lead is None
-            if lead is None:
-                lead = Lead(
-                    user_id=user.id,
-                    status="new",
-                    **profile,
-                    language=record.language,
-                    route=record.route,
-                    source=record.source,
-                    consent_at=record.consent_at,
-                    consent_version=record.consent_version,
-                )
-                session.add(lead)
-            else:
-                for key, value in profile.items():
-                    setattr(lead, key, value)
-                lead.language, lead.route, lead.updated_at = record.language, record.route, utcnow()
-                lead.consent_at, lead.consent_version = record.consent_at, record.consent_version
+            return await _upsert_lead(session, record)
+
+    async def store_submission(self, record: LeadRecord, form_run: str) -> SavedLead | None:
+        """Store the lead of one confirmed form run exactly once: None if this run was stored already, or the
+        user erased their data after it (then nothing of it may be kept)."""
+        async with self.session() as session:
+            marker = select(Erasure.erased_at).where(Erasure.sender_hash == sender_hash(record.sender_id))
+            erased = await session.scalar(marker)
+            if erased is not None and erased.replace(tzinfo=erased.tzinfo or UTC) >= record.consent_at:
+                return None
+            if await _submitted(session, record.sender_id, form_run):
+                return None
+            session.add(LeadSubmission(sender_id=record.sender_id, form_run=form_run))
             await session.flush()
-            session.add(
-                LeadEvent(
-                    lead_id=lead.id,
-                    kind="created" if created else "updated",
-                    snapshot={**profile, "route": record.route},
-                )
-            )
-            return SavedLead(lead_id=lead.id, created=created)
+            return await _upsert_lead(session, record)
+
+    async def submitted(self, sender_id: str, form_run: str) -> bool:
+        """True if this form run's lead is stored."""
+        async with self.session() as session:
+            return await _submitted(session, sender_id, form_run)
 
     async def touch(self, sender_id: str) -> None:
         """Note that a registered user was active now (the retention period counts from here)."""
@@ -163,6 +171,10 @@ class Repository:
     async def delete_user(self, sender_id: str) -> bool:
         """Erase the user, their lead, its history and their topics. True if anything was deleted."""
         async with self.session() as session:
+            # Work still queued for this user (a lead confirmed just before /delete) must not be stored later.
+            marker = sender_hash(sender_id)
+            await session.execute(delete(Erasure).where(Erasure.sender_hash == marker))
+            session.add(Erasure(sender_hash=marker, erased_at=utcnow()))
             cases = await session.execute(delete(Handoff).where(Handoff.sender_id == sender_id))
             user_id = await session.scalar(select(User.id).where(User.sender_id == sender_id))
             if user_id is None:
@@ -171,6 +183,7 @@ class Repository:
             await session.execute(delete(LeadEvent).where(LeadEvent.lead_id.in_(lead_ids)))
             await session.execute(delete(Lead).where(Lead.user_id == user_id))
             await session.execute(delete(TopicAsked).where(TopicAsked.user_id == user_id))
+            await session.execute(delete(LeadSubmission).where(LeadSubmission.sender_id == sender_id))
             await session.execute(delete(User).where(User.id == user_id))
             return True
 
@@ -232,3 +245,54 @@ class Repository:
     async def dispose(self) -> None:
         """Close the connection pool."""
         await self.engine.dispose()
+
+
+def _rejected(err: BaseException) -> bool:
+    """A data or constraint error (SQLSTATE classes 22, 23): the same record would be refused again."""
+    sqlstate = str(getattr(getattr(err, "orig", None), "sqlstate", "") or "")
+    return isinstance(err, IntegrityError | DataError) or sqlstate.startswith(("22", "23"))
+
+
+async def _submitted(session: AsyncSession, sender_id: str, form_run: str) -> bool:
+    run = select(LeadSubmission.id).where(LeadSubmission.sender_id == sender_id, LeadSubmission.form_run == form_run)
+    return await session.scalar(run) is not None
+
+
+async def _upsert_lead(session: AsyncSession, record: LeadRecord) -> SavedLead:
+    """Insert or update the user's lead in `session` and append to its history."""
+    profile = {key: record.profile[key] for key in PROFILE_FIELDS}
+    user = await session.scalar(select(User).where(User.sender_id == record.sender_id))
+    if user is None:
+        user = User(sender_id=record.sender_id, language=record.language)
+        session.add(user)
+        await session.flush()
+    user.language, user.last_seen = record.language, utcnow()
+    lead = await session.scalar(select(Lead).where(Lead.user_id == user.id))
+    created = lead is None
+    if lead is None:
+        lead = Lead(
+            user_id=user.id,
+            status="new",
+            **profile,
+            language=record.language,
+            route=record.route,
+            source=record.source,
+            consent_at=record.consent_at,
+            consent_version=record.consent_version,
+        )
+        session.add(lead)
+    else:
+        for key, value in profile.items():
+            setattr(lead, key, value)
+        lead.language, lead.route, lead.updated_at = record.language, record.route, utcnow()
+        lead.consent_at, lead.consent_version = record.consent_at, record.consent_version
+    await session.flush()
+    session.add(
+        LeadEvent(
+            lead_id=lead.id,
+            kind="created" if created else "updated",
+            snapshot={**profile, "route": record.route},
+        )
+    )
+    return SavedLead(lead_id=lead.id, created=created)
+

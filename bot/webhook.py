@@ -40,6 +40,7 @@ def create_webhook_app(
     checks: Mapping[str, Callable[[], Awaitable[bool]]],
     order: ChatOrder | None = None,
     path: str = "/telegram",
+    reports: Mapping[str, Callable[[], Awaitable[int]]] | None = None,
 ) -> Starlette:
     """The HTTP front of the adapter in webhook mode; each update takes its place in its chat's order on arrival."""
 
@@ -62,9 +63,18 @@ def create_webhook_app(
 
     async def health(_: Request) -> Response:
         results = {name: await check() for name, check in checks.items()}
-        return JSONResponse(results, status_code=200 if all(results.values()) else 503)
+        # Counts (e.g. dead letters of the lead queue) are reported for monitoring; they do not take us out of
+        # the load balancer, since every instance shares them.
+        counts = {name: await report() for name, report in (reports or {}).items()}
+        return JSONResponse({**results, **counts}, status_code=200 if all(results.values()) else 503)
 
     return Starlette(routes=[Route(path, receive, methods=["POST"]), Route("/healthz", health, methods=["GET"])])
+
+
+def queue_reports(application: TelegramApp) -> dict[str, Callable[[], Awaitable[int]]]:
+    """The counts /healthz adds: entries of the lead queue set aside as poison (bot/worker.py)."""
+    worker = application.bot_data.get("lead_worker")
+    return {"dead_letters": worker.dead_letters} if worker is not None else {}
 
 
 class _GracefulServer(uvicorn.Server):
@@ -95,7 +105,7 @@ async def serve_webhook(settings: Settings, application: TelegramApp, services: 
 
     assert settings.webhook_url and settings.webhook_secret  # checked by Settings
     checks = {"rasa": services.dialogue.is_ready, "database": services.repository.is_ready}
-    web = create_webhook_app(application, settings.webhook_secret, checks, order)
+    web = create_webhook_app(application, settings.webhook_secret, checks, order, reports=queue_reports(application))
     server = _GracefulServer(uvicorn.Config(web, host="127.0.0.1", port=settings.webhook_port, log_level="warning"))
     async with application:
         if application.post_init:

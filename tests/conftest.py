@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from bot.dialogue import DialogueClient
 from bot.i18n import Catalogs
 from bot.migrations import migrate
 from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.rasa_server import rasa_server
+from tests.rasa_server import rasa_server, session_queue_url
 
 LOCALES = PROJECT_ROOT / "locales"
 
@@ -33,6 +34,15 @@ def catalogs() -> Catalogs:
     loaded = Catalogs.load(LOCALES)
     assert loaded.languages == ("en", "ur", "ur_Latn"), "compile the catalogs with `make i18n-compile`"
     return loaded
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fresh_session_queue() -> Iterator[None]:
+    """This run's job queue starts empty and is removed afterwards."""
+    path = Path(session_queue_url().removeprefix("sqlite:///"))
+    path.unlink(missing_ok=True)
+    yield
+    path.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")
@@ -62,7 +72,7 @@ async def build_harness(
     defaults = {
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
-        "LEAD_OUTBOX": str(tmp_path / "outbox.jsonl"),
+        "QUEUE_URL": session_queue_url(),
         "TRACKER_STORE_URL": "none",
         # Scripted users type faster than people; test_chat.py checks the throttle itself.
         "THROTTLE_BURST": "1000",
@@ -77,6 +87,7 @@ async def build_harness(
     )
     application = build_application(settings, Services.open(settings, dialogue), builder=builder)
     await application.initialize()
+    application.bot_data["lead_worker"].start(asyncio.get_running_loop())  # the lead queue's worker, as `run` has
     return Harness(application, telegram, settings)
 
 
@@ -110,6 +121,15 @@ def fake_rasa(reply: Callable[[dict[str, Any]], httpx.Response]) -> DialogueClie
         return reply(json.loads(request.content))
 
     return DialogueClient("http://rasa.test", 5.0, transport=httpx.MockTransport(handle))
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 20.0) -> None:
+    """Wait until the queue's worker has done its part (it runs beside the conversation)."""
+    for _ in range(int(seconds * 10)):
+        if await check():
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("the queued work did not happen in time")
 
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")

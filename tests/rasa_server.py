@@ -38,6 +38,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def session_queue_url() -> str:
+    """The job queue shared by this test session's Rasa action servers and harnesses (one file per pytest run)."""
+    return f"sqlite:///{ROOT / 'data' / f'test-queue-{os.getpid()}.db'}"
+
+
 def write_endpoints(directory: Path, actions_port: int, tracker_db: Path, stores: str | None = None) -> Path:
     """An endpoints.yml for a throw-away server: its own action server port, and its own SQLite tracker
     database unless `stores` gives other tracker/lock store settings (YAML)."""
@@ -78,6 +83,7 @@ def rasa_server(
     tracker_db: Path | None = None,
     pids: list[int] | None = None,
     stores: str | None = None,
+    queue_url: str | None = None,
 ) -> Iterator[str]:
     """Run the action server and `rasa run --enable-api` with `model`; yield the base URL; stop both."""
     model = model or current_model()
@@ -89,7 +95,13 @@ def rasa_server(
         tracker_db = work / "tracker.db"
         tracker_db.unlink(missing_ok=True)
     endpoints = write_endpoints(work, actions_port, tracker_db, stores)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    # The action server queues confirmed leads here (contract/queue.py); the harness's worker reads the same queue.
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "QUEUE_URL": queue_url or session_queue_url(),
+    }
     actions_command = [str(RASA_BIN), "run", "actions", "--actions", "actions", "--port", str(actions_port)]
     command = [
         str(RASA_BIN),

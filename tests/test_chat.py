@@ -51,7 +51,7 @@ async def test_language_button_switches_reply_language(make_harness: Any) -> Non
     assert harness.telegram.sent("answerCallbackQuery"), "the button press must be acknowledged"
     assert "اردو" in harness.telegram.texts()[-1]
     await harness.send(message_update(2, "what is ssw"))  # English text, but Urdu was chosen
-    assert seen[-1]["metadata"] == {"language": "ur"}
+    assert seen[-1]["metadata"] == {"language": "ur", "source": "telegram"}
     assert any("\u0600" <= ch <= "\u06ff" for ch in harness.telegram.texts()[-1])
 
 
@@ -60,7 +60,7 @@ async def test_text_goes_to_rasa_and_every_element_is_rendered(make_harness: Any
     reply = [*SSW_REPLY, {"recipient_id": "3", "image": "https://example.org/map.png"}]
     harness = await make_harness(echo_rasa(seen, reply))
     await harness.send(message_update(3, "What is SSW?"))
-    assert seen == [{"sender": "3", "message": "What is SSW?", "metadata": {"language": "en"}}]
+    assert seen == [{"sender": "3", "message": "What is SSW?", "metadata": {"language": "en", "source": "telegram"}}]
     assert harness.telegram.sent("sendChatAction") == [], "an instant answer needs no typing indicator"
     assert harness.telegram.texts() == [SSW_EN]
     assert [b["callback_data"] for b in harness.telegram.keyboards()[0]] == ["/faq/ssw_fields", "/register_interest"]
@@ -71,7 +71,7 @@ async def test_urdu_script_is_answered_in_urdu(make_harness: Any) -> None:
     seen: list[dict[str, Any]] = []
     harness = await make_harness(echo_rasa(seen, SSW_REPLY))
     await harness.send(message_update(4, "SSW کیا ہے؟"))
-    assert seen[0]["metadata"] == {"language": "ur"}
+    assert seen[0]["metadata"] == {"language": "ur", "source": "telegram"}
     text = harness.telegram.texts()[0]
     assert text != SSW_EN and any("\u0600" <= ch <= "\u06ff" for ch in text)
     # Latin terms inside Urdu are wrapped in directional isolates so they are not scrambled.
@@ -298,7 +298,7 @@ async def test_a_chosen_language_survives_an_adapter_restart(make_harness: Any) 
     # A new process: new Application, new services, nothing in memory; the same database.
     restarted = await make_harness(echo_rasa(seen, SSW_REPLY))
     await restarted.send(message_update(41, "what is ssw"))  # English text; Urdu was chosen before the restart
-    assert seen[-1]["metadata"] == {"language": "ur"}
+    assert seen[-1]["metadata"] == {"language": "ur", "source": "telegram"}
     assert any("\u0600" <= ch <= "\u06ff" for ch in restarted.telegram.texts()[-1])
 
 

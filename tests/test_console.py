@@ -14,7 +14,9 @@ from bot.migrations import migrate
 
 async def test_console_answers_and_numbered_choices_work(rasa_url: str, tmp_path: Path) -> None:
     settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'bot.db'}", tracker_store_url=None, outbox_path=tmp_path / "o.jsonl"
+        database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+        tracker_store_url=None,
+        queue_url=f"sqlite:///{tmp_path / 'queue.db'}",
     )
     await migrate(settings.database_url)
     services = Services.open(settings, DialogueClient(rasa_url, 30.0))

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from starlette.applications import Starlette
 
 from bot.config import Settings
-from bot.leads import LeadService
+from bot.leads import LeadJob, LeadService
 from bot.migrations import migrate
 from bot.models import JobOpening
 from bot.repository import Repository
@@ -55,11 +55,11 @@ class Dashboard:
 
 
 async def seed(repository: Repository, tmp_path: Path) -> None:
-    service = LeadService(repository, tmp_path / "outbox.jsonl")
-    await service.submit("1", lead_payload("Ali Raza", "Lahore", "it"), "ur", "telegram")
-    await service.submit("2", lead_payload("Sara Khan", "Lahore", "it"), "en", "telegram")
-    await service.submit("3", lead_payload("Bilal Ahmed", "Karachi", "it"), "ur", "telegram")
-    await service.submit("4", lead_payload("Hina Iqbal", "Lahore", "nursing_care"), "ur", "telegram")
+    service = LeadService(repository)
+    await service.store(LeadJob("1", "run", "ur", lead_payload("Ali Raza", "Lahore", "it")))
+    await service.store(LeadJob("2", "run", "en", lead_payload("Sara Khan", "Lahore", "it")))
+    await service.store(LeadJob("3", "run", "ur", lead_payload("Bilal Ahmed", "Karachi", "it")))
+    await service.store(LeadJob("4", "run", "ur", lead_payload("Hina Iqbal", "Lahore", "nursing_care")))
     await repository.record_topic("1", "it_jobs")
     await repository.record_topic("anonymous", "fraud")
 

@@ -9,6 +9,7 @@ from bot.dialogue import DialogueClient
 from bot.i18n import Catalogs
 from bot.replies import Renderer
 from bot.repository import Repository
+from tests.conftest import eventually
 from tests.fake_telegram import callback_update, message_update
 from tests.test_integration import expected
 
@@ -62,6 +63,11 @@ async def test_english_registration_with_wrong_answers(make_harness: Any, rasa_u
     assert "registration is saved" in saved and "Engineer/Specialist" in advice
 
     repository = Repository(harness.settings.database_url)
+
+    async def stored() -> bool:
+        return await repository.user_data(str(user)) is not None
+
+    await eventually(stored)  # the action server queued it; the adapter's worker stores it
     data = await repository.user_data(str(user))
     assert data is not None and data.lead is not None
     assert data.lead["phone"] == "+923001234567" and data.lead["education"] == "bachelor"
@@ -94,6 +100,11 @@ async def test_urdu_registration_is_stored_in_postgresql(
     await harness.send(message_update(user, "جی ہاں"))
     assert harness.telegram.texts()[-2:] == [r.text for r in Renderer(catalogs).saved("ur", "ssw_ready", False)]
     repository = Repository(postgres_url)
+
+    async def stored() -> bool:
+        return await repository.user_data(str(user)) is not None
+
+    await eventually(stored)
     data = await repository.user_data(str(user))
     assert data is not None and data.lead is not None
     assert data.lead["full_name"] == "علی رضا" and data.lead["field"] == "construction"

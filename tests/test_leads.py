@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
-from bot.leads import InvalidProfile, LeadService, Profile
+from bot.leads import InvalidProfile, LeadJob, LeadService, Profile
 from bot.migrations import migrate
+from bot.models import LeadEvent
 from bot.repository import Repository, StorageUnavailable
 
 BASE = Profile(
@@ -50,14 +53,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(request.getfixturevalue("postgres_url"))
 
 
-async def test_one_lead_per_user_with_history(database_url: str, tmp_path: Path) -> None:
+def job(sender: str, run: str = "2026-11-22T10:00:00+00:00", language: str = "ur", **changes: Any) -> LeadJob:
+    """A queued registration as the action server enqueues it."""
+    return LeadJob(sender, run, language, {**payload(**changes), "consent_at": run}, "telegram")
+
+
+async def test_one_lead_per_user_with_history(database_url: str) -> None:
     await migrate(database_url)
     repository = Repository(database_url)
-    service = LeadService(repository, tmp_path / "outbox.jsonl")
+    service = LeadService(repository)
     try:
-        first = await service.submit("tg-1", payload(), "ur", "telegram")
-        second = await service.submit("tg-1", payload(city="Karachi", japanese_level="n4"), "ur", "telegram")
-        assert first.stored and second.stored and first.route == "engineer_degree"
+        first = await service.store(job("tg-1"))
+        second = await service.store(job("tg-1", "2026-11-23T09:00:00+00:00", city="Karachi", japanese_level="jlpt_n4"))
+        assert first is not None and first.created and second is not None and not second.created
+        assert LeadService.route_for(payload()) == "engineer_degree"
         assert await repository.count_leads() == 1
         await repository.record_topic("tg-1", "ssw")
         await repository.record_topic("someone-else", "fraud")  # anonymous: no user row is created
@@ -74,37 +83,28 @@ async def test_one_lead_per_user_with_history(database_url: str, tmp_path: Path)
         await repository.dispose()
 
 
-async def test_database_down_keeps_the_lead_and_writes_it_later(tmp_path: Path) -> None:
-    outbox = tmp_path / "outbox.jsonl"
-    down = Repository("postgresql://postgres@127.0.0.1:1/none", connect_args={"timeout": 2})
-    service = LeadService(down, outbox)
-    outcome = await service.submit("tg-2", payload(field="construction", japanese_level="jlpt_n4"), "en", "telegram")
-    assert not outcome.stored and outcome.route == "ssw_ready"
-    assert "+923001234567" in outbox.read_text()
-    assert await service.flush_outbox() == 0 and outbox.exists(), "still down: the lead stays in the outbox"
-    await down.dispose()
-
-    url = f"sqlite:///{tmp_path / 'back.db'}"
-    await migrate(url)
-    repository = Repository(url)
+async def test_a_form_run_is_stored_once_and_not_after_erasure(database_url: str) -> None:
+    await migrate(database_url)
+    repository = Repository(database_url)
+    service = LeadService(repository)
     try:
-        assert await LeadService(repository, outbox).flush_outbox() == 1
-        assert not outbox.exists()
-        data = await repository.user_data("tg-2")
-        assert data is not None and data.lead is not None and data.lead["field"] == "construction"
+        assert await service.store(job("tg-5")) is not None
+        assert await service.store(job("tg-5", city="Multan")) is None, "a replay of the same form run"
+        assert await service.already_stored(job("tg-5"))
+        data = await repository.user_data("tg-5")
+        assert data is not None and data.lead is not None and data.lead["city"] == "Lahore"
+        async with repository.session() as session:
+            events = await session.scalar(select(func.count(LeadEvent.id)))
+        assert events == 1, "a replay adds no history either"
+
+        await service.store(job("tg-6"))
+        await repository.delete_user("tg-6")
+        assert await service.store(job("tg-6")) is None, "queued before /delete: dropped"
+        assert await repository.user_data("tg-6") is None
+        later = (datetime.now(UTC) + timedelta(minutes=1)).isoformat()
+        assert await service.store(job("tg-6", later)) is not None, "a new consent after /delete is a new lead"
     finally:
         await repository.dispose()
-
-
-async def test_forget_removes_a_user_from_the_outbox(tmp_path: Path) -> None:
-    outbox = tmp_path / "outbox.jsonl"
-    down = Repository("postgresql://postgres@127.0.0.1:1/none", connect_args={"timeout": 2})
-    service = LeadService(down, outbox)
-    await service.submit("tg-3", payload(), "en", "telegram")
-    await service.submit("tg-4", payload(), "en", "telegram")
-    await service.forget("tg-3")
-    assert outbox.read_text().count("tg-4") == 1 and "tg-3" not in outbox.read_text()
-    await down.dispose()
 
 
 async def test_migrations_up_and_down(database_url: str) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from bot.chat import publish_commands
-from bot.leads import LeadService
+from bot.leads import LeadJob, LeadService
 from bot.repository import Repository
 from bot.throttle import MemoryThrottle, Verdict
 from tests.conftest import fake_rasa
@@ -108,7 +108,7 @@ async def test_mydata_is_fully_localized(make_harness: Any) -> None:
     harness = await make_harness(echo([]))
     repository = Repository(harness.settings.database_url)
     try:
-        await LeadService(repository, harness.settings.outbox_path).submit("56", payload(), "ur", "telegram")
+        await LeadService(repository).store(LeadJob("56", "run", "ur", payload()))
         await repository.record_topic("56", "it_jobs")
         await repository.record_topic("56", "ssw")
     finally:

@@ -85,7 +85,7 @@ async def test_two_webhook_adapters_serve_one_chats_burst_in_order(
             "REDIS_URL": redis_db,
             "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.db'}",
             "TRACKER_STORE_URL": "none",
-            "LEAD_OUTBOX": str(tmp_path / "outbox.jsonl"),
+            "QUEUE_URL": f"sqlite:///{tmp_path / 'queue.db'}",
             "THROTTLE_BURST": str(burst_limit),
             "THROTTLE_PER_MINUTE": "1",  # no refill during the burst
         }
@@ -149,7 +149,7 @@ def _start_make_run(tmp_path: Path, ports: dict[str, int]) -> subprocess.Popen[b
         "DASHBOARD_PORT": str(ports["dashboard"]),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
         "TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
-        "LEAD_OUTBOX": str(tmp_path / "outbox.jsonl"),
+        "QUEUE_URL": f"sqlite:///{tmp_path / 'queue.db'}",
         "DASHBOARD_SECRET_PATH": str(tmp_path / "secret"),
     }
     current_model()  # the trained model must exist (make test trains it)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,7 +14,10 @@ from bot.dialogue import DialogueClient
 from bot.handoff import HandoffService, NoDesk
 from bot.models import Handoff, JobOpening
 from bot.repository import Repository
+from contract.queue import STORE_LEAD, open_queue
+from tests.conftest import eventually
 from tests.fake_telegram import BOT_ID, FakeTelegram, callback_update, message_update
+from tests.rasa_server import session_queue_url
 
 STAFF_GROUP = -500
 PROFILE = {
@@ -29,7 +33,7 @@ PROFILE = {
 }
 
 
-def scripted_rasa(seen: list[str]) -> Any:
+def scripted_rasa(seen: list[str], queue_url: str | None = None) -> Any:
     """Rasa faked at its HTTP edge: a few messages trigger the custom payloads the real domain sends, and the
     tracker endpoint lists the user messages received (as Rasa's HTTP API does)."""
 
@@ -44,20 +48,16 @@ def scripted_rasa(seen: list[str]) -> Any:
         if "jobs" in text:
             return httpx.Response(200, json=[{"recipient_id": body["sender"], "custom": {"kind": "job_openings"}}])
         if text == "yes save it":
-            return httpx.Response(
-                200,
-                json=[
-                    {
-                        "recipient_id": body["sender"],
-                        "custom": {
-                            "kind": "lead_complete",
-                            "profile": PROFILE,
-                            "consent_at": "2026-11-22T10:00:00+00:00",
-                            "consent_version": "2026-11-v1",
-                        },
-                    }
-                ],
-            )
+            custom = {
+                "kind": "lead_complete",
+                "profile": PROFILE,
+                "consent_at": "2026-11-22T10:00:00+00:00",
+                "consent_version": "2026-11-v1",
+            }
+            # What the real action server does before it answers: queue the lead (actions/lead_form.py).
+            queue = open_queue(queue_url or session_queue_url())
+            queue.enqueue(STORE_LEAD, body["sender"], custom["consent_at"], "en", custom)
+            return httpx.Response(200, json=[{"recipient_id": body["sender"], "custom": custom}])
         return httpx.Response(200, json=[{"recipient_id": body["sender"], "text": f"answer to {text}"}])
 
     return DialogueClient("http://rasa.test", 5.0, transport=httpx.MockTransport(reply))
@@ -136,13 +136,21 @@ async def test_handoff_times_out(make_harness: Any) -> None:
     assert seen[-1] == "what is ssw"
 
 
-async def test_new_leads_are_announced_without_phone_in_a_group(make_harness: Any) -> None:
+async def test_new_leads_are_announced_without_phone_in_a_group(make_harness: Any, tmp_path: Path) -> None:
     group = await make_harness(scripted_rasa([]), env={"STAFF_CHAT_ID": str(STAFF_GROUP)})
     await group.send(message_update(304, "yes save it"))
+    assert "registration is saved" in group.telegram.texts()[-2], "the user hears it before staff do"
+
+    async def announced(harness: Any, chat: int) -> bool:
+        return any(int(p["chat_id"]) == chat for p in harness.telegram.sent())
+
+    await eventually(lambda: announced(group, STAFF_GROUP))
     [announcement] = [p for p in group.telegram.sent() if int(p["chat_id"]) == STAFF_GROUP]
     assert "New lead #1: Ali Raza" in announcement["text"] and "+923001234567" not in announcement["text"]
-    private = await make_harness(scripted_rasa([]), env={"STAFF_CHAT_ID": "4711"})
+    own_queue = f"sqlite:///{tmp_path / 'private-queue.db'}"  # both harnesses run: each its own queue
+    private = await make_harness(scripted_rasa([], own_queue), env={"STAFF_CHAT_ID": "4711", "QUEUE_URL": own_queue})
     await private.send(message_update(305, "yes save it"))
+    await eventually(lambda: announced(private, 4711))
     [announcement] = [p for p in private.telegram.sent() if int(p["chat_id"]) == 4711]
     assert "+923001234567" in announcement["text"]
 
@@ -178,6 +186,11 @@ async def test_job_openings_are_listed_matching_ones_first(make_harness: Any) ->
             ]
         )
     await harness.send(message_update(306, "yes save it"))  # registers an IT lead
+
+    async def stored() -> bool:
+        return await repository.lead_of("306") is not None
+
+    await eventually(stored)
     await harness.send(message_update(306, "any jobs now?"))
     listing = harness.telegram.texts()[-1]
     assert listing.index("Web developer") < listing.index("Caregiver"), "the user's field comes first"
