@@ -33,6 +33,7 @@ test: setup model i18n-compile
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out data/results/core
 	$(BOT_VENV)/bin/ruff check bot contract tests rasa_ext actions bench
 	$(BOT_VENV)/bin/mypy
+	$(BOT_VENV)/bin/mypy --config-file mypy-rasa.ini
 	RASA_MODEL=$(MODEL) $(PY) -m pytest
 
 ## eval: held-out accuracy per language, plus Rasa's cross-validation (slow)
@@ -82,6 +83,7 @@ locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(BOT_VENV)
 lint:
 	$(BOT_VENV)/bin/ruff check bot contract tests rasa_ext actions bench
 	$(BOT_VENV)/bin/mypy
+	$(BOT_VENV)/bin/mypy --config-file mypy-rasa.ini
 
 clean:
 	rm -rf models data/results

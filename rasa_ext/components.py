@@ -29,10 +29,10 @@ class NormalizingWhitespaceTokenizer(WhitespaceTokenizer):
         """Tokenise the normalised text of `attribute`."""
         original = message.get(attribute)
         if not isinstance(original, str) or not original or original.startswith("/"):
-            return super().tokenize(message, attribute)
+            return list(super().tokenize(message, attribute))
         message.set(attribute, normalize(original))
         try:
-            return super().tokenize(message, attribute)
+            return list(super().tokenize(message, attribute))
         finally:
             message.set(attribute, original)
 

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse
+from numpy.typing import NDArray
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -62,7 +63,7 @@ def _utter_action(intent_response_key: str) -> str:
     return f"utter_{intent_response_key}"
 
 
-def _weigh(counts: scipy.sparse.csr_matrix, idf: np.ndarray) -> scipy.sparse.csr_matrix:
+def _weigh(counts: scipy.sparse.csr_matrix, idf: NDArray[Any]) -> scipy.sparse.csr_matrix:
     """Sublinear TF times IDF, each row scaled to unit length (one featurizer's block)."""
     weighted = counts.astype(np.float64).tocsr(copy=True)
     weighted.data = 1.0 + np.log(np.maximum(weighted.data, 1e-12))
@@ -92,7 +93,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         model_storage: ModelStorage,
         resource: Resource,
         meta: dict[str, Any] | None = None,
-        arrays: dict[str, np.ndarray] | None = None,
+        arrays: dict[str, NDArray[Any]] | None = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
@@ -217,7 +218,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     # --- inference --------------------------------------------------------------------------------
 
-    def _probabilities(self, messages: list[Message]) -> np.ndarray:
+    def _probabilities(self, messages: list[Message]) -> NDArray[Any]:
         scores = self._matrix(messages) @ self._arrays["coef"].T.astype(np.float64) + self._arrays["intercept"]
         scores = np.asarray(scores) / float(self._config["temperature"])
         scores -= scores.max(axis=1, keepdims=True)
