@@ -15,6 +15,7 @@ import pytest
 from bot.dialogue import DialogueClient
 from bot.i18n import Catalogs
 from bot.repository import Repository
+from tests.conftest import eventually
 from tests.fake_telegram import callback_update, message_update
 from tests.rasa_server import ROOT
 from tests.test_integration import expected
@@ -231,6 +232,11 @@ async def test_typed_japanese_answers_are_stored_as_what_was_passed(
     await harness.send(callback_update(user, "yes"))
     await harness.send(callback_update(user, "/affirm"))
     repository = Repository(harness.settings.database_url)
+
+    async def stored() -> bool:  # the lead is stored by the queue's worker, beside the conversation
+        return await repository.user_data(str(user)) is not None
+
+    await eventually(stored)
     data = await repository.user_data(str(user))
     assert data is not None and data.lead is not None
     assert data.lead["japanese_level"] == recorded
