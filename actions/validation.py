@@ -233,9 +233,20 @@ def parse_experience(text: str) -> int | None:
     return years if 0 <= years <= MAX_EXPERIENCE else None
 
 
+# A degree still being studied is not a degree (audit M-6): "BSCS 6th semester", "bachelor in progress",
+# "graduate nahi". Such an answer is asked again with the buttons, so the highest finished level is picked.
+_UNFINISHED = re.compile(
+    r"(?<!\w)(semester|in progress|ongoing|studying|student|final year|\d(st|nd|rd|th) year|nahi|nahin|nai|"
+    r"not yet|not completed|incomplete|جاری|نہیں|سمسٹر)(?!\w)"
+)
+
+
 def parse_education(text: str) -> str | None:
-    """Highest education as one of EDUCATION."""
-    return _lookup(text, _EDUCATION_WORDS, EDUCATION)
+    """Highest education finished, as one of EDUCATION (an unfinished degree is no answer)."""
+    key = _lookup(text, _EDUCATION_WORDS, EDUCATION)
+    if key in ("bachelor", "master") and _clean(text) not in EDUCATION and _UNFINISHED.search(_clean(text)):
+        return None
+    return key
 
 
 def parse_field(text: str) -> str | None:

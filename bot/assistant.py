@@ -24,10 +24,11 @@ from bot.dialogue import (
 from bot.handoff import CONTEXT_MESSAGES, HandoffService
 from bot.inputs import MAX_INPUT_CHARS, clean_text, is_engine_payload
 from bot.language import LanguageService
-from bot.leads import InvalidProfile, LeadService
+from bot.leads import InvalidProfile, LeadService, Profile
 from bot.privacy import PrivacyService
 from bot.replies import Rendered, Renderer
 from bot.repository import Repository, StorageUnavailable
+from bot.routes import recommend_route, route_notes
 from bot.safety import SAFETY_NOTE, needs_safety_note
 from bot.tasks import Background
 from bot.throttle import Throttle, Verdict
@@ -275,9 +276,8 @@ class Assistant:
     def _lead_confirmed(self, payload: dict[str, Any], language: str) -> list[Rendered]:
         """The confirmation only: the action server queued the lead before it answered (bot/worker.py stores it)."""
         try:
-            route = LeadService.route_for(payload)
+            profile = Profile.from_payload(payload.get("profile"))
         except InvalidProfile:
             log.exception("the dialogue engine sent an invalid profile")
             return [self._renderer.text(language, texts.INVALID_PROFILE)]
-        has_passport = bool((payload.get("profile") or {}).get("has_passport"))
-        return self._renderer.saved(language, route, has_passport)
+        return self._renderer.saved(language, recommend_route(profile), profile.has_passport, route_notes(profile))

@@ -140,10 +140,12 @@ class Renderer:
         """A date in the reader's locale."""
         return format_date(value, format="medium", locale=BABEL_LOCALES.get(language, "en_PK"))
 
-    def saved(self, language: str, route: str, has_passport: bool) -> list[Rendered]:
-        """The confirmation after saving, with the route recommendation and next steps."""
+    def saved(self, language: str, route: str, has_passport: bool, notes: tuple[str, ...] = ()) -> list[Rendered]:
+        """The confirmation after saving, with the route recommendation, its notes and next steps."""
         translate = self.translator(language)
         advice = translate(ROUTE_TEXTS.get(route, ROUTE_TEXTS[ROUTE_EXPLORE]))
+        for note in notes:
+            advice += "\n" + translate(note)
         if not has_passport:
             advice += "\n" + translate(NO_PASSPORT)
         return [Rendered(text=translate(SAVED)), Rendered(text=advice)]

@@ -69,23 +69,40 @@ def recommend_route(profile: RouteProfile) -> str:
     return ROUTE_SSW_READY if passed else ROUTE_JAPANESE_FIRST  # R1.3, L3.1, K4.1 / L3.12, T9.x
 
 
+def route_notes(profile: RouteProfile) -> tuple[str, ...]:
+    """Advice shown beside the route: a graduate outside IT may also fit the Engineer/Humanities visa (R1.5, M-8)."""
+    if profile.field != "it" and profile.education in DEGREES:
+        return (DEGREE_OUTSIDE_IT,)
+    return ()
+
+
 def _(message: str) -> str:
     """Mark a text for extraction; the adapter translates it where it is rendered."""
     return message
+
+
+# R1.5, E5.1
+DEGREE_OUTSIDE_IT = _(
+    "With a finished degree, an office or engineering job that matches it (for example engineering, accounting, "
+    "sales or translation) may also qualify for the Engineer/Specialist in Humanities/International Services "
+    "visa. It needs a job offer from a Japanese employer."
+)
 
 
 # What the user is told after registering, per route key (the adapter renders ROUTE_TEXTS[route]).
 ROUTE_TEXTS = {
     # R1.5, E5.1, E5.7
     ROUTE_ENGINEER_DEGREE: _(
-        "Your best fit is the Engineer/Specialist in Humanities/International Services visa: it needs a job offer "
-        "from a Japanese employer, a degree related to the job, and pay equal to a Japanese employee's. "
+        "If your degree is finished and in IT or computer science (or related to the job), the Engineer/Specialist "
+        "in Humanities/International Services visa may fit: it needs a job offer from a Japanese employer, a degree "
+        "related to the job, and pay equal to a Japanese employee's. A student must finish the degree first. "
         "Next steps: prepare a CV for Japanese IT companies, and study Japanese; many employers ask for it."
     ),
     # E5.1
     ROUTE_ENGINEER_EXPERIENCE: _(
-        "Without a related degree, the Engineer visa is still possible with 10 or more years of experience in the "
-        "field, plus a job offer from a Japanese employer. Next steps: collect experience letters and prepare a CV."
+        "Without a related degree, the Engineer visa is possible only if your 10 or more years of experience are "
+        "in IT itself and you can prove them with experience letters, plus a job offer from a Japanese employer. "
+        "Years of other work do not count. Next steps: collect experience letters and prepare a CV."
     ),
     # C0.1, E5.1
     ROUTE_IT_NO_DEGREE: _(

@@ -79,3 +79,22 @@ def test_route_texts_name_the_field_exceptions() -> None:
     assert "A2.1" in ROUTE_TEXTS["japanese_first"]
     # The general text is conditional on a pass; it no longer states compliance as a fact (CR-2).
     assert ROUTE_TEXTS["ssw_ready"].startswith("If you have passed")
+
+
+@pytest.mark.parametrize("typed", ["BSCS 6th semester", "bachelor in progress", "graduate nahi", "MBA final year"])
+def test_an_unfinished_degree_is_no_degree(typed: str) -> None:
+    from actions.validation import parse_education
+
+    assert parse_education(typed) is None, "asked again with the buttons, so the finished level is picked (M-6)"
+    assert parse_education("I did BSCS from UET") == "bachelor"
+
+
+def test_engineer_routes_are_conditional_and_graduates_outside_it_hear_of_the_engineer_visa() -> None:
+    from bot.routes import DEGREE_OUTSIDE_IT, ROUTE_ENGINEER_DEGREE, ROUTE_ENGINEER_EXPERIENCE, ROUTE_TEXTS, route_notes
+
+    assert ROUTE_TEXTS[ROUTE_ENGINEER_DEGREE].startswith("If your degree is finished")  # M-6: never "best fit"
+    assert "in IT itself" in ROUTE_TEXTS[ROUTE_ENGINEER_EXPERIENCE]  # M-7: experience in the field only
+    civil = replace(BASE, field="construction", education="bachelor")
+    assert route_notes(civil) == (DEGREE_OUTSIDE_IT,)  # M-8
+    assert route_notes(replace(BASE, field="construction", education="matric")) == ()
+    assert route_notes(replace(BASE, field="it", education="bachelor")) == ()
