@@ -47,6 +47,10 @@ class Dialogue(Protocol):
         """The user's last messages, as the engine stored them."""
         ...
 
+    async def active_form(self, sender: str) -> str | None:
+        """The form the conversation is in, if any."""
+        ...
+
 
 @dataclass(frozen=True)
 class User:
@@ -107,7 +111,7 @@ class Assistant:
         """Record an explicit language choice (it outlives restarts) and confirm it in that language."""
         if not await self._languages.choose(user.sender_id, language):
             return [self._renderer.text(await self.language_for(user), texts.INVALID_BUTTON)]
-        return [self._renderer.text(language, texts.LANGUAGE_SET)]
+        return [self._renderer.text(language, texts.LANGUAGE_SET), *await self._resume_form(user, language)]
 
     async def help(self, user: User) -> list[Rendered]:
         """The topic menu, as the dialogue engine defines it."""
@@ -188,8 +192,15 @@ class Assistant:
         return await self._ask(user, phone, await self.language_for(user))
 
     async def my_data(self, user: User) -> list[Rendered]:
-        """/mydata: everything we hold about the user."""
-        return await self._parts.privacy.my_data(user.sender_id, await self.language_for(user))
+        """/mydata: everything we hold about the user (then the registration goes on, if one is under way)."""
+        language = await self.language_for(user)
+        return [*await self._parts.privacy.my_data(user.sender_id, language), *await self._resume_form(user, language)]
+
+    async def _resume_form(self, user: User, language: str) -> list[Rendered]:
+        """After a command the adapter answered itself, a registration under way asks its pending question again."""
+        if await self._dialogue.active_form(user.sender_id) is None:
+            return []
+        return await self._ask(user, "/resume_form", language)
 
     async def confirm_delete(self, user: User) -> list[Rendered]:
         """/delete: ask for confirmation first."""
@@ -200,7 +211,8 @@ class Assistant:
         language = await self.language_for(user)
         if (refusal := await self._flooding(user, language)) is not None:
             return refusal
-        return await self._parts.privacy.delete(user.sender_id, language, confirmed)
+        answer = await self._parts.privacy.delete(user.sender_id, language, confirmed)
+        return answer if confirmed else [*answer, *await self._resume_form(user, language)]
 
     async def _ask(self, user: User, text: str, language: str, safety: bool = False) -> list[Rendered]:
         """Ask the engine; `safety`: the message is about paying, agents, guarantees, documents or the wrong

@@ -211,6 +211,19 @@ class DialogueClient:
             log.warning("Rasa at %s failed (%s); trying the next one", client.base_url, type(failure).__name__)
         raise DialogueUnavailable(f"no Rasa instance answered: {type(failure).__name__}") from failure
 
+    async def active_form(self, sender: str) -> str | None:
+        """The form the conversation is in (Rasa's active loop), or None; None too if Rasa cannot say."""
+        for client in self._order(sender):
+            try:
+                response = await client.get(f"/conversations/{sender}/tracker", params={"include_events": "NONE"})
+                response.raise_for_status()
+                loop = response.json().get("active_loop") or {}
+            except (httpx.HTTPError, ValueError, AttributeError):
+                continue
+            name = loop.get("name") if isinstance(loop, dict) else None
+            return str(name) if name else None
+        return None
+
     async def recent_user_texts(self, sender: str, limit: int) -> list[str]:
         """The user's last `limit` messages as Rasa stored them (context for a person taking over)."""
         for client in self._order(sender):

@@ -147,6 +147,19 @@ async def test_greetings_commands_and_stop_inside_the_form(
     ]
     await harness.send(message_update(user, "Karachi"))
     assert harness.telegram.texts()[-1] == expected(catalogs, "en", "utter_ask_age")
+    # Commands the adapter answers itself do what they do, then the pending question is asked again.
+    await harness.send(message_update(user, "/mydata"))
+    assert harness.telegram.texts()[-1] == expected(catalogs, "en", "utter_ask_age")
+    assert "We do not hold any personal data" in harness.telegram.texts()[-2]
+    await harness.send(message_update(user, "/language"))
+    await harness.send(callback_update(user, "lang:ur"))
+    assert harness.telegram.texts()[-1] == expected(catalogs, "ur", "utter_ask_age"), "asked again, in Urdu"
+    await harness.send(message_update(user, "/delete"))
+    await harness.send(callback_update(user, "del:no"))
+    assert harness.telegram.texts()[-1] == expected(catalogs, "ur", "utter_ask_age")
+    await harness.send(message_update(user, "/jobs"))  # a command we do not have
+    assert "/apply" in harness.telegram.texts()[-1]
+    await harness.send(callback_update(user, "lang:en"))
     await harness.send(message_update(user, "stop"))
     assert harness.telegram.texts()[-1] == expected(catalogs, "en", "utter_lead_cancelled")
 
