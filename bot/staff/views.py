@@ -128,6 +128,16 @@ async def record_export(request: Request, what: str, count: int) -> None:
     )
 
 
+SHEET_ONLY = (
+    JobOpening.route,
+    JobOpening.education,
+    JobOpening.age_min,
+    JobOpening.age_max,
+    JobOpening.experience_years,
+    JobOpening.headcount,
+)
+
+
 class JobOpeningAdmin(ModelView, model=JobOpening):
     """Job openings staff add, edit and close; the bot lists the open ones."""
 
@@ -140,11 +150,17 @@ class JobOpeningAdmin(ModelView, model=JobOpening):
         JobOpening.japanese_level,
         JobOpening.location,
         JobOpening.deadline,
+        JobOpening.status,
         JobOpening.is_open,
     ]
     column_searchable_list: ClassVar[Any] = [JobOpening.title, JobOpening.employer, JobOpening.location]
-    column_filters: ClassVar[Any] = [AllUniqueStringValuesFilter(JobOpening.field, title="Field")]
-    form_excluded_columns: ClassVar[Any] = [JobOpening.created_at]
+    column_filters: ClassVar[Any] = [
+        AllUniqueStringValuesFilter(JobOpening.field, title="Field"),
+        AllUniqueStringValuesFilter(JobOpening.status, title="Status"),
+    ]
+    # Status changes go through the opening's page (publish, close); the demand-sheet columns through imports.
+    form_excluded_columns: ClassVar[Any] = [JobOpening.created_at, JobOpening.status, *SHEET_ONLY]
+    details_template = "opening_details.html"
     create_template = "staff_create.html"
     edit_template = "staff_edit.html"
     can_import = False
@@ -162,6 +178,13 @@ class JobOpeningAdmin(ModelView, model=JobOpening):
         "deadline",
         "how_to_apply",
         "is_open",
+        "status",
+        "route",
+        "education",
+        "age_min",
+        "age_max",
+        "experience_years",
+        "headcount",
         "created_at",
     ]
     column_labels: ClassVar[Any] = {
