@@ -200,3 +200,26 @@ def test_command_line_import_and_template(tmp_path: Path) -> None:
     )
     done = bot("import", str(template))
     assert done.returncode == 0 and "imported 1 openings as drafts" in done.stdout
+
+
+async def test_openings_from_before_the_migration_keep_their_state(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    await migrate(url, "0004_lead_submissions")
+    repository = Repository(url)
+    async with repository.session() as session:
+        for title, is_open in (("Open one", True), ("Closed one", False)):
+            await session.execute(
+                text(
+                    "INSERT INTO job_openings (title, employer, field, japanese_level, location, how_to_apply,"
+                    " is_open, created_at) VALUES (:t, 'E', 'it', 'n4', 'Tokyo', '', :o, '2026-11-01 00:00:00')"
+                ),
+                {"t": title, "o": is_open},
+            )
+    await migrate(url)
+    async with repository.session() as session:
+        states = {title: status for title, status in await session.execute(select(JobOpening.title, JobOpening.status))}
+    assert states == {"Open one": "published", "Closed one": "closed"}
+    assert [job.title for job in await repository.open_jobs()] == ["Open one"]
+    await repository.dispose()
