@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.models import JobOpening, StaffAuditEntry
+from bot.models import JobOpening, Lead, StaffAuditEntry
 from bot.opening_sheet import TEMPLATE_COLUMNS, template_csv
 from tests.test_dashboard import ORIGIN, Dashboard, csrf_from, login, open_dashboard
 from tests.test_openings_import import as_csv, as_xlsx, row
@@ -86,3 +86,36 @@ async def test_import_preview_publish_and_the_bot_lists_it(dashboard: Dashboard)
     async with dashboard.repository.session() as session:
         actions = list(await session.scalars(select(StaffAuditEntry.action).order_by(StaffAuditEntry.id)))
     assert actions[-2:] == ["job_opening_import", "job_opening_published"]
+
+
+async def test_lead_and_opening_pages_show_what_fits(dashboard: Dashboard) -> None:
+    await login(dashboard.client)
+    # The seeded leads are IT graduates of 25 with the old "n4" level key (never a pass) and two years' experience.
+    sheet = as_csv(
+        [
+            list(TEMPLATE_COLUMNS),
+            row(title="Developer", field="it", route="engineer_it", japanese_required="none", education="bachelor"),
+            row(title="Care worker"),
+        ]
+    )
+    assert (await upload(dashboard.client, sheet, "d.csv")).status_code == 303
+    async with dashboard.repository.session() as session:
+        developer, care = list(await session.scalars(select(JobOpening.id).order_by(JobOpening.id)))
+        ali = await session.scalar(select(Lead.id).where(Lead.full_name == "Ali Raza"))
+    page = (await dashboard.client.get(f"/admin/job-opening/details/{developer}")).text
+    assert "Leads that fit (3), best first" in page  # the three IT leads, not the nursing-care one
+    assert (
+        "bachelor, 2 years&#39; experience, Lahore" not in page and "IT degree, 2 years&#39; experience, Lahore" in page
+    )
+    care_page = (await dashboard.client.get(f"/admin/job-opening/details/{care}")).text
+    assert "No lead fits this opening yet." in care_page
+    lead_page = (await dashboard.client.get(f"/admin/lead/details/{ali}")).text
+    assert "No published opening fits this lead." in lead_page  # the opening is still a draft
+    token = await csrf_from(dashboard.client, f"/admin/job-opening/details/{developer}")
+    await dashboard.client.post(
+        f"/admin/openings/{developer}/status",
+        data={"csrf_token": token, "status": "published"},
+        headers={"Origin": ORIGIN},
+    )
+    lead_page = (await dashboard.client.get(f"/admin/lead/details/{ali}")).text
+    assert f'/admin/job-opening/details/{developer}">Developer</a>' in lead_page

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from starlette.requests import Request
 from starlette.responses import StreamingResponse
 
+from bot.matching import leads_for_opening, openings_by_id, openings_for_lead
 from bot.models import LEAD_STATUSES, JobOpening, Lead, User
 from bot.repository import Repository
 from bot.routes import JAPANESE_LEVEL_LABELS
@@ -82,6 +83,12 @@ class LeadAdmin(ModelView, model=Lead):
             .details_query(request)
             .options(selectinload(Lead.history), selectinload(Lead.user).selectinload(User.topics))
         )
+
+    async def details_context(self, request: Request) -> dict[str, Any]:
+        """The published openings this lead fits (bot/matching.py)."""
+        repository = cast(Repository, request.app.state.repository)
+        matches = await openings_for_lead(repository, int(request.path_params["pk"]))
+        return {"fitting_openings": await openings_by_id(repository, [m.opening_id for m in matches])}
 
     async def get_object_for_details(self, request: Request) -> Any:
         """The lead; opening a lead's page (name, phone) is recorded in the audit log once per request."""
@@ -193,6 +200,11 @@ class JobOpeningAdmin(ModelView, model=JobOpening):
         JobOpening.is_open: "Open",
         JobOpening.japanese_level: "Japanese level needed",
     }
+
+    async def details_context(self, request: Request) -> dict[str, Any]:
+        """The leads that fit this opening, ranked, each with its reason (bot/matching.py)."""
+        repository = cast(Repository, request.app.state.repository)
+        return {"fitting_leads": await leads_for_opening(repository, int(request.path_params["pk"]))}
 
     async def export_data(
         self, data: list[Any], export_type: str = "csv", request: Request | None = None
