@@ -204,3 +204,13 @@ class Erasure(Base):
 
     sender_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     erased_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AlertSubscription(Base):
+    """A user's own consent to job alerts (separate from registration): erased by /delete and retention."""
+
+    __tablename__ = "alert_subscriptions"
+
+    sender_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
