@@ -85,6 +85,7 @@ class Match:
     opening_id: int
     reason: str
     rank: tuple[int, int, int]
+    lead_name: str = ""
 
 
 def japanese_rank(level: str) -> int:
@@ -165,7 +166,7 @@ def match(lead: Lead, opening: JobOpening, now: datetime | None = None) -> Match
     """The match of a stored lead and opening, or None when a rule is not met."""
     if not fits(lead, opening, now):
         return None
-    return Match(lead.id, opening.id, reason(lead), rank(lead))
+    return Match(lead.id, opening.id, reason(lead), rank(lead), lead.full_name)
 
 
 async def openings_for_lead(repository: Repository, lead_id: int, now: datetime | None = None) -> list[Match]:

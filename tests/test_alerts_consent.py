@@ -10,10 +10,13 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.alerts import ALERTS_OFF, ALERTS_ON, is_stop_word
+from bot.alerts import ALERTS_OFF, ALERTS_ON, AlertService, is_stop_word
 from bot.dialogue import DialogueClient
+from bot.i18n import Catalogs
+from bot.migrations import migrate
 from bot.models import AlertSubscription
 from bot.privacy import DELETE_YES
+from bot.replies import Renderer
 from bot.repository import Repository
 from tests.fake_telegram import callback_update, message_update
 
@@ -97,4 +100,23 @@ async def test_alerts_on_off_stop_mydata_delete(make_harness: Any) -> None:
     await harness.send(callback_update(72, ALERTS_ON, language_code="ur"))
     await harness.send(callback_update(72, DELETE_YES, language_code="ur"))
     assert await subscription(repository, "72") is None
+    await repository.dispose()
+
+
+async def test_consent_stop_and_erasure_on_postgresql(postgres_url: str, catalogs: Catalogs) -> None:
+    await migrate(postgres_url)
+    repository = Repository(postgres_url)
+    rasa = ScriptedRasa()
+    alerts = AlertService(repository, Renderer(catalogs), rasa.client())
+    assert await alerts.stop("9", "stop", "en") is None  # not subscribed: the message goes on to Rasa
+    [shown] = await alerts.answer("9", "ur_Latn", ALERTS_ON)
+    assert shown.text.startswith("Job alerts ON hain") and [b.payload for b in shown.buttons] == [ALERTS_OFF]
+    [line] = await alerts.my_data("9", "en")
+    assert line.text.startswith("Job alerts: on (since")
+    [stopped] = await alerts.stop("9", "band karen", "ur_Latn")  # type: ignore[misc]
+    assert "mazeed job alerts nahi" in stopped.text
+    assert await alerts.my_data("9", "en") == []
+    await alerts.answer("9", "en", ALERTS_ON)
+    await alerts.forget("9")
+    assert await subscription(repository, "9") is None
     await repository.dispose()

@@ -107,6 +107,7 @@ async def test_lead_and_opening_pages_show_what_fits(dashboard: Dashboard) -> No
     assert (
         "bachelor, 2 years&#39; experience, Lahore" not in page and "IT degree, 2 years&#39; experience, Lahore" in page
     )
+    assert f'/admin/lead/details/{ali}">Ali Raza</a>' in page
     care_page = (await dashboard.client.get(f"/admin/job-opening/details/{care}")).text
     assert "No lead fits this opening yet." in care_page
     lead_page = (await dashboard.client.get(f"/admin/lead/details/{ali}")).text
