@@ -14,6 +14,7 @@ from bot.app import add_staff, purge, serve_console, serve_dashboard, serve_tele
 from bot.config import Settings, SettingsError
 from bot.deploy import endpoints_yaml
 from bot.migrations import ensure_database, upgrade_database
+from bot.openings import openings_command
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
         default="recruiter",
         help="admin: staff accounts, exports, audit log; recruiter: leads, statuses, job openings (default)",
     )
+    openings = commands.add_parser("openings", help="job openings from demand sheets (XLSX or CSV)")
+    openings.add_argument("action", choices=["import", "template"], help="import FILE as drafts, or write the template")
+    openings.add_argument("file", type=Path)
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -65,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     elif args.command == "staff":
         return add_staff(settings, args.email, args.role)
+    elif args.command == "openings":
+        return openings_command(settings.database_url, args.action, args.file)
     elif args.command == "purge":
         return purge(settings)
     elif args.command == "dashboard":

@@ -10,6 +10,7 @@ from typing import Any
 
 from telegram.ext import AIORateLimiter, ApplicationBuilder
 
+from bot.alerts import AlertService
 from bot.assistant import Assistant, Collaborators
 from bot.chat import ChatAdapter, TelegramApp, publish_commands
 from bot.config import Settings
@@ -102,7 +103,8 @@ def build_product(
     leads = LeadService(repository)
     worker = LeadWorker(services.queue_location, leads, repository, notifier)
     handoffs = HandoffService(repository, desk or NoDesk(), timedelta(hours=settings.handoff_timeout_hours))
-    privacy = PrivacyService(repository, services.history, languages, handoffs, renderer)
+    alerts = AlertService(repository, renderer, services.dialogue)
+    privacy = PrivacyService(repository, services.history, languages, handoffs, renderer, alerts)
     rate = settings.throttle_per_minute / 60
     throttle: Throttle = (
         RedisThrottle(services.redis, settings.throttle_burst, rate)
@@ -117,6 +119,7 @@ def build_product(
         throttle=throttle,
         handoffs=handoffs,
         privacy=privacy,
+        alerts=alerts,
         leads=leads,
         repository=repository,
         background=background,

@@ -1,9 +1,7 @@
 """Owns one conversation turn, independent of the channel: text or button in, localized replies out.
 
-The Telegram adapter (chat.py) and the terminal chat (console.py) both call this class, so they behave
-the same way. Each collaborator owns one behaviour (language, throttle, handoff, privacy, leads); the
-composition root (app.py) wires all of them, so no path depends on which entry point built the turn.
-"""
+Telegram (chat.py) and the terminal chat (console.py) both call it; each collaborator owns one behaviour,
+wired by app.py, so no path depends on which entry point built the turn."""
 
 from __future__ import annotations
 
@@ -12,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot import texts
+from bot.alerts import AlertService
 from bot.dialogue import (
     Asking,
     BotMessage,
@@ -41,15 +40,12 @@ class Dialogue(Protocol):
 
     async def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[BotMessage]:
         """Deliver a message and return the engine's reply."""
-        ...
 
     async def recent_user_texts(self, sender: str, limit: int) -> list[str]:
         """The user's last messages, as the engine stored them."""
-        ...
 
     async def active_form(self, sender: str) -> str | None:
         """The form the conversation is in, if any."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -70,6 +66,7 @@ class Collaborators:
     throttle: Throttle
     handoffs: HandoffService
     privacy: PrivacyService
+    alerts: AlertService
     leads: LeadService
     repository: Repository
     background: Background
@@ -139,6 +136,8 @@ class Assistant:
         if message.startswith("/"):
             # Typed "/something" is a question, not a command for the engine: only buttons may send payloads.
             message = message.lstrip("/").strip() or message
+        if (stopped := await self._parts.alerts.stop(user.sender_id, message, language)) is not None:
+            return stopped
         if await self._relayed_to_staff(user, message):
             return []
         self._parts.background.spawn(self._touch(user))
@@ -190,6 +189,10 @@ class Assistant:
     async def contact(self, user: User, phone: str) -> list[Rendered]:
         """A phone number shared with Telegram's contact button: answered like a typed number."""
         return await self._ask(user, phone, await self.language_for(user))
+
+    async def alerts(self, user: User, choice: str | None = None) -> list[Rendered]:
+        """/alerts and its on/off buttons: job alerts, a consent of its own (bot/alerts.py)."""
+        return await self._parts.alerts.answer(user.sender_id, await self.language_for(user), choice)
 
     async def my_data(self, user: User) -> list[Rendered]:
         """/mydata: everything we hold about the user (then the registration goes on, if one is under way)."""

@@ -22,6 +22,7 @@ from telegram.ext import (
 )
 
 from bot import texts
+from bot.alerts import ALERTS_OFF, ALERTS_ON
 from bot.assistant import Assistant, User
 from bot.ordering import ChatOrder, MemoryChatOrder
 from bot.privacy import DELETE_NO, DELETE_YES
@@ -46,6 +47,7 @@ COMMANDS: dict[str | None, list[tuple[str, str]]] = {
         ("language", "English / اردو / Roman Urdu"),
         ("mydata", "What we hold about you · aap ka data"),
         ("delete", "Erase your data · data mitayen"),
+        ("alerts", "Job alerts on/off · job alerts"),
         ("cancel", "Leave the registration · registration band karen"),
         ("start", "Start again · shuru karen"),
     ],
@@ -55,6 +57,7 @@ COMMANDS: dict[str | None, list[tuple[str, str]]] = {
         ("language", "زبان بدلیں"),
         ("mydata", "آپ کا ڈیٹا"),
         ("delete", "اپنا ڈیٹا مٹائیں"),
+        ("alerts", "ملازمت کی اطلاعات"),
         ("cancel", "رجسٹریشن چھوڑیں"),
         ("start", "دوبارہ شروع کریں"),
     ],
@@ -96,6 +99,7 @@ class ChatAdapter:
             CommandHandler("cancel", self._on(lambda u, _: a.cancel(u)), filters=private),
             CommandHandler("mydata", self._on(lambda u, _: a.my_data(u)), filters=private),
             CommandHandler("delete", self._on(lambda u, _: a.confirm_delete(u)), filters=private),
+            CommandHandler("alerts", self._on(lambda u, _: a.alerts(u)), filters=private),
             MessageHandler(filters.COMMAND & private, self._on(lambda u, _: a.unknown_command(u))),
             # Buttons, one handler per payload family.
             CallbackQueryHandler(
@@ -105,6 +109,7 @@ class ChatAdapter:
             CallbackQueryHandler(
                 self._button(lambda u, d: a.delete(u, d == DELETE_YES)), pattern=rf"^(?:{DELETE_YES}|{DELETE_NO})$"
             ),
+            CallbackQueryHandler(self._button(lambda u, d: a.alerts(u, d)), pattern=rf"^(?:{ALERTS_ON}|{ALERTS_OFF})$"),
             CallbackQueryHandler(self._button(lambda u, d: a.button(u, d)), pattern=r"^(?:/(?:faq/)?)?[a-z0-9_]+$"),
             CallbackQueryHandler(self._button(lambda u, _: a.invalid_button(u))),
             # Text: every text in private chats (captions of photos too); in groups only mentions and replies.

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer,
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 LEAD_STATUSES = ("new", "contacted", "qualified", "placed", "rejected")
+OPENING_STATUSES = ("draft", "published", "closed")
 
 
 def utcnow() -> datetime:
@@ -145,6 +146,14 @@ class JobOpening(Base):
     how_to_apply: Mapped[str] = mapped_column(Text, default="")
     is_open: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Demand sheets (bot/opening_sheet.py): imported as drafts; the bot lists only published, open ones.
+    status: Mapped[str] = mapped_column(String(16), default="published", server_default="published", index=True)
+    route: Mapped[str] = mapped_column(String(16), default="other", server_default="other")
+    education: Mapped[str] = mapped_column(String(32), default="none", server_default="none")
+    age_min: Mapped[int | None] = mapped_column(Integer)
+    age_max: Mapped[int | None] = mapped_column(Integer)
+    experience_years: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    headcount: Mapped[int | None] = mapped_column(Integer)
 
     def __str__(self) -> str:
         return f"{self.title} ({self.employer})"
@@ -195,3 +204,13 @@ class Erasure(Base):
 
     sender_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     erased_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AlertSubscription(Base):
+    """A user's own consent to job alerts (separate from registration): erased by /delete and retention."""
+
+    __tablename__ = "alert_subscriptions"
+
+    sender_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

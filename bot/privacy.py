@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot import replies, texts
+from bot.alerts import AlertService
 from bot.dialogue import Button
 from bot.handoff import HandoffService
 from bot.history import ConversationHistory
@@ -63,15 +64,20 @@ class PrivacyService:
         languages: LanguageService,
         handoffs: HandoffService,
         renderer: Renderer,
+        alerts: AlertService,
     ) -> None:
         self._repository = repository
         self._history = history
         self._languages = languages
         self._handoffs = handoffs
         self._renderer = renderer
+        self._alerts = alerts
 
     async def my_data(self, sender: str, language: str) -> list[Rendered]:
-        """Everything we hold about the user, fully localized."""
+        """Everything we hold about the user, fully localized: the registration, then the job-alert consent."""
+        return [*await self._registration_data(sender, language), *await self._alerts.my_data(sender, language)]
+
+    async def _registration_data(self, sender: str, language: str) -> list[Rendered]:
         try:
             data = await self._repository.user_data(sender)
             chosen = await self._languages.chosen(sender)
@@ -81,9 +87,7 @@ class PrivacyService:
         if data is None or data.lead is None:
             if chosen is None:
                 return [self._renderer.text(language, texts.MY_DATA_NONE)]
-            return [
-                self._renderer.text(language, texts.MY_DATA_LANGUAGE_ONLY, chosen=replies.language_name(chosen))
-            ]
+            return [self._renderer.text(language, texts.MY_DATA_LANGUAGE_ONLY, chosen=replies.language_name(chosen))]
         translate = self._renderer.translator(language)
         topics = ", ".join(translate(replies.topic_label(topic)) for topic in dict.fromkeys(t for t, _ in data.topics))
         return [
@@ -124,6 +128,7 @@ class PrivacyService:
     async def erase(self, sender: str) -> Erasure:
         """Remove the user from every store; raises StorageUnavailable if one cannot be reached."""
         cases = await self._handoffs.forget(sender)
+        await self._alerts.forget(sender)
         database = await self._repository.delete_user(sender)
         await self._languages.forget(sender)
         events = await self._history.erase(sender)

@@ -209,13 +209,13 @@ class Repository:
     async def open_jobs(
         self, field: str | None = None, japanese_level: str | None = None, limit: int = 5
     ) -> list[JobOpening]:
-        """Open vacancies whose deadline has not passed; those matching field and level first."""
+        """Published, open vacancies whose deadline has not passed; those matching field and level first."""
         now = utcnow()
         async with self.session() as session:
             rows = list(
                 await session.scalars(
                     select(JobOpening)
-                    .where(JobOpening.is_open.is_(True))
+                    .where(JobOpening.is_open.is_(True), JobOpening.status == "published")
                     .where((JobOpening.deadline.is_(None)) | (JobOpening.deadline >= now))
                     .order_by(JobOpening.created_at.desc())
                 )

@@ -23,6 +23,7 @@ from bot.repository import Repository
 from bot.staff.accounts import StaffAccounts
 from bot.staff.admin_views import AuditLogAdmin, StaffUserAdmin
 from bot.staff.auth import SESSION_MAX_AGE, StaffAuthentication, is_admin
+from bot.staff.openings_page import OpeningsImportView, next_statuses
 from bot.staff.pages import WorkflowView
 from bot.staff.roles import RoleAuthorization, StaffAuditBackend
 from bot.staff.security import CsrfMiddleware, SameOriginMiddleware, SecurityHeadersMiddleware, csrf_token, load_secret
@@ -106,12 +107,17 @@ def create_dashboard(settings: Settings, repository: Repository) -> Starlette:
     routes: list[BaseRoute] = [r for r in admin.admin.router.routes if getattr(r, "name", None) not in UNUSED_ROUTES]
     admin.admin.router.routes = routes
     admin.templates.env.globals.update(
-        csrf_token=csrf_token, allowed_next=allowed_next, note_required=NOTE_REQUIRED, is_admin=is_admin
+        csrf_token=csrf_token,
+        allowed_next=allowed_next,
+        opening_next=next_statuses,
+        note_required=NOTE_REQUIRED,
+        is_admin=is_admin,
     )
     admin.admin.state.repository = repository  # the mounted admin app is what its views see
     admin.add_view(LeadAdmin)
     admin.add_view(JobOpeningAdmin)
     admin.add_view(WorkflowView)
+    admin.add_view(OpeningsImportView)
     admin.add_view(StaffUserAdmin)
     admin.add_view(AuditLogAdmin)
     return app

@@ -22,6 +22,9 @@ ACTIONS = (
     "job_opening_create",
     "job_opening_edit",
     "job_opening_delete",
+    "job_opening_import",
+    "job_opening_published",
+    "job_opening_closed",
     "staff_edit",
     "staff_delete",
 )

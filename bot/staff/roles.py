@@ -23,6 +23,7 @@ RECRUITER_GRANTS: set[tuple[str, str]] = {
     ("job-opening", "edit"),
     ("job-opening", "delete"),
     ("overview", "list"),
+    ("openings", "list"),
 }
 ADMIN_GRANTS: set[tuple[str, str]] = RECRUITER_GRANTS | {
     ("lead", "export"),

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from starlette.requests import Request
 from starlette.responses import StreamingResponse
 
+from bot.matching import leads_for_opening, openings_by_id, openings_for_lead
 from bot.models import LEAD_STATUSES, JobOpening, Lead, User
 from bot.repository import Repository
 from bot.routes import JAPANESE_LEVEL_LABELS
@@ -83,6 +84,12 @@ class LeadAdmin(ModelView, model=Lead):
             .options(selectinload(Lead.history), selectinload(Lead.user).selectinload(User.topics))
         )
 
+    async def details_context(self, request: Request) -> dict[str, Any]:
+        """The published openings this lead fits (bot/matching.py)."""
+        repository = cast(Repository, request.app.state.repository)
+        matches = await openings_for_lead(repository, int(request.path_params["pk"]))
+        return {"fitting_openings": await openings_by_id(repository, [m.opening_id for m in matches])}
+
     async def get_object_for_details(self, request: Request) -> Any:
         """The lead; opening a lead's page (name, phone) is recorded in the audit log once per request."""
         lead = await super().get_object_for_details(request)
@@ -128,6 +135,16 @@ async def record_export(request: Request, what: str, count: int) -> None:
     )
 
 
+SHEET_ONLY = (
+    JobOpening.route,
+    JobOpening.education,
+    JobOpening.age_min,
+    JobOpening.age_max,
+    JobOpening.experience_years,
+    JobOpening.headcount,
+)
+
+
 class JobOpeningAdmin(ModelView, model=JobOpening):
     """Job openings staff add, edit and close; the bot lists the open ones."""
 
@@ -140,11 +157,17 @@ class JobOpeningAdmin(ModelView, model=JobOpening):
         JobOpening.japanese_level,
         JobOpening.location,
         JobOpening.deadline,
+        JobOpening.status,
         JobOpening.is_open,
     ]
     column_searchable_list: ClassVar[Any] = [JobOpening.title, JobOpening.employer, JobOpening.location]
-    column_filters: ClassVar[Any] = [AllUniqueStringValuesFilter(JobOpening.field, title="Field")]
-    form_excluded_columns: ClassVar[Any] = [JobOpening.created_at]
+    column_filters: ClassVar[Any] = [
+        AllUniqueStringValuesFilter(JobOpening.field, title="Field"),
+        AllUniqueStringValuesFilter(JobOpening.status, title="Status"),
+    ]
+    # Status changes go through the opening's page (publish, close); the demand-sheet columns through imports.
+    form_excluded_columns: ClassVar[Any] = [JobOpening.created_at, JobOpening.status, *SHEET_ONLY]
+    details_template = "opening_details.html"
     create_template = "staff_create.html"
     edit_template = "staff_edit.html"
     can_import = False
@@ -162,6 +185,13 @@ class JobOpeningAdmin(ModelView, model=JobOpening):
         "deadline",
         "how_to_apply",
         "is_open",
+        "status",
+        "route",
+        "education",
+        "age_min",
+        "age_max",
+        "experience_years",
+        "headcount",
         "created_at",
     ]
     column_labels: ClassVar[Any] = {
@@ -170,6 +200,11 @@ class JobOpeningAdmin(ModelView, model=JobOpening):
         JobOpening.is_open: "Open",
         JobOpening.japanese_level: "Japanese level needed",
     }
+
+    async def details_context(self, request: Request) -> dict[str, Any]:
+        """The leads that fit this opening, ranked, each with its reason (bot/matching.py)."""
+        repository = cast(Repository, request.app.state.repository)
+        return {"fitting_leads": await leads_for_opening(repository, int(request.path_params["pk"]))}
 
     async def export_data(
         self, data: list[Any], export_type: str = "csv", request: Request | None = None

@@ -1,0 +1,127 @@
+"""Job alerts consent: /alerts on/off, "stop" to unsubscribe, and what /mydata says about it.
+
+A consent of its own, separate from registration. "stop" ends alerts only when alerts are on, the message is
+exactly a stop word and no registration form is under way (inside the form the form's own cancel words rule).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from sqlalchemy import delete
+
+from bot.dialogue import Button
+from bot.models import AlertSubscription, utcnow
+from bot.replies import Rendered, Renderer, replace_buttons
+from bot.repository import Repository, StorageUnavailable
+
+log = logging.getLogger(__name__)
+
+ALERTS_PAYLOAD_PREFIX = "alerts:"
+ALERTS_ON, ALERTS_OFF = f"{ALERTS_PAYLOAD_PREFIX}on", f"{ALERTS_PAYLOAD_PREFIX}off"
+# Exactly these words (after trimming, any case, final punctuation ignored) unsubscribe: English, Urdu, Roman Urdu.
+STOP_WORDS = frozenset(
+    {"stop", "unsubscribe", "بند", "بند کریں", "بند کرو", "روکیں", "band", "band karo", "band karen"}
+)
+
+
+def _(message: str) -> str:
+    """Mark a text for extraction; it is translated where it is rendered."""
+    return message
+
+
+ALERTS_ARE_ON = _(
+    "Job alerts are ON: when an opening that fits your profile is published, I send you one message about it. "
+    'Nobody may charge you for a job. Send "stop" or use /alerts to turn them off.'
+)
+ALERTS_ARE_OFF = _(
+    "Job alerts are OFF. Turn them on to get one message when an opening that fits your profile is published "
+    "(you can turn them off at any time)."
+)
+ALERTS_TURN_ON = _("Turn job alerts on")
+ALERTS_TURN_OFF = _("Turn job alerts off")
+ALERTS_STOPPED = _("Done: you will get no more job alerts. Use /alerts to turn them on again.")
+ALERTS_IN_MY_DATA = _("Job alerts: on (since %(since)s). Use /alerts to turn them off.")
+ALERTS_STORAGE_DOWN = _("Sorry, I cannot reach your alert settings just now. Please try again in a few minutes.")
+
+
+class FormState(Protocol):
+    """What the stop-word check needs from the dialogue engine."""
+
+    async def active_form(self, sender: str) -> str | None:
+        """The form the conversation is in, if any."""
+        ...
+
+
+def is_stop_word(text: str) -> bool:
+    """Whether the whole message is a stop word."""
+    return " ".join(text.strip().strip(".!۔؟?").lower().split()) in STOP_WORDS
+
+
+class AlertService:
+    """Stores each user's alert consent and answers /alerts, its buttons and "stop"."""
+
+    def __init__(self, repository: Repository, renderer: Renderer, dialogue: FormState) -> None:
+        self._repository = repository
+        self._renderer = renderer
+        self._dialogue = dialogue
+
+    async def subscribed(self, sender: str) -> AlertSubscription | None:
+        """The user's subscription if alerts are on."""
+        async with self._repository.session() as session:
+            row = await session.get(AlertSubscription, sender)
+            return row if row is not None and row.enabled else None
+
+    async def set(self, sender: str, enabled: bool) -> None:
+        """Turn alerts on or off for the user."""
+        async with self._repository.session() as session:
+            row = await session.get(AlertSubscription, sender)
+            if row is None:
+                session.add(AlertSubscription(sender_id=sender, enabled=enabled, changed_at=utcnow()))
+            else:
+                row.enabled, row.changed_at = enabled, utcnow()
+        log.info("job alerts turned %s", "on" if enabled else "off")
+
+    async def answer(self, sender: str, language: str, choice: str | None = None) -> list[Rendered]:
+        """/alerts (choice None: show the state) or one of its buttons (alerts:on / alerts:off)."""
+        try:
+            if choice in (ALERTS_ON, ALERTS_OFF):
+                await self.set(sender, choice == ALERTS_ON)
+            enabled = await self.subscribed(sender) is not None
+        except StorageUnavailable:
+            log.warning("alert settings unavailable: database unavailable")
+            return [self._renderer.text(language, ALERTS_STORAGE_DOWN)]
+        translate = self._renderer.translator(language)
+        button = (
+            Button(translate(ALERTS_TURN_OFF), ALERTS_OFF) if enabled else Button(translate(ALERTS_TURN_ON), ALERTS_ON)
+        )
+        return [replace_buttons(self._renderer.text(language, ALERTS_ARE_ON if enabled else ALERTS_ARE_OFF), (button,))]
+
+    async def stop(self, sender: str, text: str, language: str) -> list[Rendered] | None:
+        """A stop word from a subscribed user outside the form ends alerts; None: the message goes on to Rasa."""
+        if not is_stop_word(text):
+            return None
+        try:
+            if await self.subscribed(sender) is None or await self._dialogue.active_form(sender) is not None:
+                return None
+            await self.set(sender, False)
+        except StorageUnavailable:
+            log.warning("stop word not applied: database unavailable")
+            return [self._renderer.text(language, ALERTS_STORAGE_DOWN)]
+        return [self._renderer.text(language, ALERTS_STOPPED)]
+
+    async def forget(self, sender: str) -> None:
+        """Erase the user's alert consent (/delete, retention)."""
+        async with self._repository.session() as session:
+            await session.execute(delete(AlertSubscription).where(AlertSubscription.sender_id == sender))
+
+    async def my_data(self, sender: str, language: str) -> list[Rendered]:
+        """The /mydata line about alerts (nothing when they are off)."""
+        try:
+            row = await self.subscribed(sender)
+        except StorageUnavailable:
+            return []
+        if row is None:
+            return []
+        return [self._renderer.text(language, ALERTS_IN_MY_DATA, since=self._renderer.date(language, row.changed_at))]
