@@ -78,8 +78,8 @@ def is_answer(slot: str, text: str, intent: str | None, confidence: float, parse
     stripped = text.strip()
     if not stripped or stripped.startswith("/"):
         return False  # a button payload or a command is never an answer
-    if intent == "cancel" or is_cancel_word(stripped):
-        return False
+    if is_cancel_word(stripped) or (intent == "cancel" and parser(stripped) is None):
+        return False  # a cancel word; or the classifier's "cancel" for what is no answer ("do" is two, not stop)
     interrupting = intent in INTERRUPTING_INTENTS
     if interrupting and _QUESTION.search(_words(stripped)):
         return False  # "is N4 enough?" at the Japanese question is a question, not "studying"

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -167,7 +167,9 @@ class ActionRecordConsent(Action):
         return "action_record_consent"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        # A new registration starts empty: answers of an earlier one are never carried over.
         return [
+            *(SlotSet(slot, None) for slot in PROFILE_SLOTS),
             SlotSet("consent_at", datetime.now(timezone.utc).isoformat(timespec="seconds")),
             SlotSet("consent_version", CONSENT_VERSION),
         ]
@@ -243,5 +245,13 @@ class ActionCancelForm(Action):
         return "action_cancel_lead"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        # The classifier reads some answers as "cancel" ("do" is two in Roman Urdu; "chhor do" is a cancel word):
+        # an answer to the pending question that is no cancel word goes on with the form instead.
+        slot = tracker.get_slot("requested_slot")
+        text = str((tracker.latest_message or {}).get("text") or "").strip()
+        if tracker.active_loop_name == FORM and slot in _PARSERS and text and not text.startswith("/"):
+            value = _PARSERS[slot](text)
+            if value is not None and not interruptions.is_cancel_word(text):
+                return [SlotSet(slot, value), FollowupAction(FORM)]
         dispatcher.utter_message(response="utter_lead_cancelled")
         return [ActiveLoop(None), SlotSet("requested_slot", None), *[SlotSet(s, None) for s in PROFILE_SLOTS]]

@@ -113,7 +113,126 @@ _FIELD_WORDS = {
     "wood_industry": ("wood", "wood industry", "carpenter", "لکڑی", "بڑھئی"),
     "other": ("other", "something else", "کچھ اور", "دیگر"),
 }
-_NONE_WORDS = ("none", "no", "nothing", "zero", "nahi", "bilkul nahi", "کوئی نہیں", "نہیں")
+_NONE_WORDS = (
+    "none",
+    "no",
+    "nothing",
+    "zero",
+    "nahi",
+    "nahin",
+    "bilkul nahi",
+    "koi nahi",
+    "koi nahin",
+    "kuch nahi",
+    "no experience",
+    "sifar",
+    "کوئی نہیں",
+    "نہیں",
+    "کچھ نہیں",
+)
+# Numbers written as words (English, Roman Urdu, Urdu script), for ages and years: "do saal", "bees", "بیس".
+_NUMBER_WORDS = {
+    **dict.fromkeys(("one", "ek", "aik", "ایک"), 1),
+    **dict.fromkeys(("two", "do", "دو"), 2),
+    **dict.fromkeys(("three", "teen", "tin", "تین"), 3),
+    **dict.fromkeys(("four", "char", "chaar", "چار"), 4),
+    **dict.fromkeys(("five", "panch", "paanch", "پانچ"), 5),
+    **dict.fromkeys(("six", "chay", "chhe", "chhay", "چھ"), 6),
+    **dict.fromkeys(("seven", "saat", "سات"), 7),
+    **dict.fromkeys(("eight", "aath", "ath", "آٹھ"), 8),
+    **dict.fromkeys(("nine", "nau", "نو"), 9),
+    **dict.fromkeys(("ten", "das", "dus", "دس"), 10),
+    **dict.fromkeys(("eleven", "gyarah", "gyara", "گیارہ"), 11),
+    **dict.fromkeys(("twelve", "barah", "bara", "بارہ"), 12),
+    **dict.fromkeys(("fifteen", "pandrah", "pandra", "پندرہ"), 15),
+    **dict.fromkeys(("sixteen", "solah", "sola", "سولہ"), 16),
+    **dict.fromkeys(("seventeen", "satrah", "satra", "سترہ"), 17),
+    **dict.fromkeys(("eighteen", "atharah", "athara", "اٹھارہ"), 18),
+    **dict.fromkeys(("nineteen", "unees", "unnees", "unnis", "انیس"), 19),
+    **dict.fromkeys(("twenty", "bees", "بیس"), 20),
+    **dict.fromkeys(("ikkees", "ikees", "اکیس"), 21),
+    **dict.fromkeys(("bais", "baees", "بائیس"), 22),
+    **dict.fromkeys(("teis", "tees", "تیئس", "تئیس"), 23),
+    **dict.fromkeys(("chaubees", "chobees", "چوبیس"), 24),
+    **dict.fromkeys(("pachees", "pachis", "پچیس"), 25),
+    **dict.fromkeys(("chhabbees", "chabees", "چھبیس"), 26),
+    **dict.fromkeys(("sattais", "satais", "ستائیس"), 27),
+    **dict.fromkeys(("athais", "athaees", "اٹھائیس"), 28),
+    **dict.fromkeys(("untees", "unatees", "انتیس"), 29),
+    **dict.fromkeys(("thirty", "تیس"), 30),
+    **dict.fromkeys(("forty", "chalees", "chalis", "چالیس"), 40),
+}
+# Words around a number that do not change it ("I am 24 years old", "mera tajurba 3 saal hai").
+_NUMBER_FILLER = frozenset(
+    {
+        "i",
+        "am",
+        "im",
+        "i'm",
+        "my",
+        "age",
+        "is",
+        "of",
+        "about",
+        "around",
+        "almost",
+        "only",
+        "just",
+        "nearly",
+        "approx",
+        "approximately",
+        "years",
+        "year",
+        "yrs",
+        "yr",
+        "y",
+        "old",
+        "experience",
+        "exp",
+        "work",
+        "working",
+        "job",
+        "saal",
+        "sal",
+        "ka",
+        "ki",
+        "ke",
+        "hai",
+        "hain",
+        "hun",
+        "hoon",
+        "hu",
+        "mera",
+        "meri",
+        "mere",
+        "umar",
+        "umr",
+        "taqreeban",
+        "lagbhag",
+        "sirf",
+        "tajurba",
+        "tajruba",
+        "baras",
+        "the",
+        "to",
+        "and",
+        "months",
+        "month",
+        "سال",
+        "برس",
+        "میری",
+        "میرا",
+        "عمر",
+        "ہے",
+        "ہوں",
+        "تقریباً",
+        "صرف",
+        "تجربہ",
+        "کا",
+        "کی",
+        "کے",
+    }
+)
 # Words that are a request to the assistant, never a person's name or a town (a stray "help" or "stop").
 _REQUEST_WORDS = (
     "help|menu|start|stop|cancel|quit|exit|apply|delete|language|mydata|hi|hello|hey|salam|assalam o alaikum|"
@@ -164,6 +283,36 @@ def _lookup(text: str, table: dict[str, tuple[str, ...]], keys: tuple[str, ...])
     return hits.pop() if len(hits) == 1 else None
 
 
+_QUESTION_WORDS = frozenset(
+    {
+        "why",
+        "what",
+        "how",
+        "where",
+        "who",
+        "which",
+        "kyun",
+        "kyon",
+        "kyu",
+        "kya",
+        "kaise",
+        "kaisay",
+        "kahan",
+        "kaun",
+        "konsa",
+        "chahiye",
+        "batao",
+        "bataen",
+        "کیوں",
+        "کیا",
+        "کیسے",
+        "کہاں",
+        "کون",
+        "چاہیے",
+    }
+)
+
+
 def parse_name(text: str) -> str | None:
     """A person's name: 2-60 characters of letters, spaces, dots, apostrophes and hyphens."""
     name = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
@@ -171,6 +320,8 @@ def parse_name(text: str) -> str | None:
         return None
     if not all(ch.isalpha() or ch in " .'-" or unicodedata.category(ch).startswith("M") for ch in name):
         return None
+    if _QUESTION_WORDS & set(_clean(name).split()):
+        return None  # "naam kyun chahiye aap ko" asks something; it is nobody's name
     return name
 
 
@@ -212,13 +363,21 @@ def parse_city(text: str) -> str | None:
     return city.title() if city.isascii() else city
 
 
-def parse_age(text: str) -> int | None:
-    """Age in years, 16 to 60, from the first number in the answer."""
-    match = _NUMBER.search(_clean(text))
-    if not match:
+def _number(text: str) -> int | None:
+    """The one number an answer gives, in digits or words; None if the answer says anything else besides
+    ("jlpt n5 passed" at the experience question is not 5 years)."""
+    words = re.findall(r"[^\W\d_]+|\d+", _clean(text))
+    numbers = [int(w) for w in words if w.isdigit()] + [_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS]
+    others = [w for w in words if not w.isdigit() and w not in _NUMBER_WORDS and w not in _NUMBER_FILLER]
+    if others or len(numbers) != 1:
         return None
-    age = int(match.group(0))
-    return age if MIN_AGE <= age <= MAX_AGE else None
+    return numbers[0]
+
+
+def parse_age(text: str) -> int | None:
+    """Age in years, 16 to 60, from an answer that gives one number (digits or words)."""
+    age = _number(text)
+    return age if age is not None and MIN_AGE <= age <= MAX_AGE else None
 
 
 def parse_experience(text: str) -> int | None:
@@ -226,11 +385,8 @@ def parse_experience(text: str) -> int | None:
     answer = _clean(text)
     if answer in _NONE_WORDS or answer in ("fresh", "fresher", "fresh graduate", "کوئی نہیں"):
         return 0
-    match = _NUMBER.search(answer)
-    if not match:
-        return None
-    years = int(match.group(0))
-    return years if 0 <= years <= MAX_EXPERIENCE else None
+    years = _number(answer)
+    return years if years is not None and 0 <= years <= MAX_EXPERIENCE else None
 
 
 # A degree still being studied is not a degree (audit M-6): "BSCS 6th semester", "bachelor in progress",

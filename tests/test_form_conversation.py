@@ -254,3 +254,42 @@ async def test_typed_japanese_answers_are_stored_as_what_was_passed(
     assert data is not None and data.lead is not None
     assert data.lead["japanese_level"] == recorded
     await repository.dispose()
+
+
+async def test_a_second_registration_starts_empty_and_do_is_two_years(
+    make_harness: Any, rasa_url: str, catalogs: Catalogs
+) -> None:
+    harness = await make_harness(DialogueClient(rasa_url, 30.0))
+    user = 3990
+    repository = Repository(harness.settings.database_url)
+
+    async def finish(experience: str) -> None:
+        await harness.send(callback_update(user, "jlpt_n4"))
+        await harness.send(message_update(user, "jlpt n5 passed"))  # at the experience question: not 5 years
+        assert harness.telegram.texts()[-1] == expected(catalogs, "ur_Latn", "utter_ask_experience_years")
+        await harness.send(message_update(user, experience))
+        assert harness.telegram.texts()[-1] == expected(catalogs, "ur_Latn", "utter_ask_has_passport")
+        await harness.send(callback_update(user, "yes"))
+        await harness.send(callback_update(user, "/affirm"))
+
+    await _to_the_japanese_question(harness, user, "ur_Latn")
+    await finish("do")  # "two" in Roman Urdu, not "stop"
+
+    async def stored(years: int) -> bool:
+        data = await repository.user_data(str(user))
+        return data is not None and data.lead is not None and data.lead["experience_years"] == years
+
+    await eventually(lambda: stored(2))
+    # Registering again: the consent, then the first question, never the old answers.
+    await harness.send(message_update(user, "/apply"))
+    await harness.send(callback_update(user, "/give_consent"))
+    assert harness.telegram.texts()[-1] == expected(catalogs, "ur_Latn", "utter_ask_full_name")
+    for answer in ("Usman Ali", "0301 1112233", "Sialkot", "25"):
+        await harness.send(message_update(user, answer))
+    await harness.send(callback_update(user, "matric"))
+    await harness.send(callback_update(user, "construction"))
+    await finish("teen saal")
+    await eventually(lambda: stored(3))
+    data = await repository.user_data(str(user))
+    assert data is not None and data.lead is not None and data.lead["full_name"] == "Usman Ali"
+    await repository.dispose()

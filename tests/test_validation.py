@@ -35,7 +35,30 @@ def test_age_bounds_and_digits() -> None:
     assert v.parse_age("۲۴") == 24
     assert v.parse_age("15") is None
     assert v.parse_age("61") is None
-    assert v.parse_age("twenty") is None
+    assert v.parse_age("twenty") == 20 and v.parse_age("bees saal") == 20 and v.parse_age("بیس") == 20
+    assert v.parse_age("24 saal ka hun") == 24
+
+
+@pytest.mark.parametrize(
+    ("typed", "years"),
+    [
+        ("do", 2),
+        ("teen saal", 3),
+        ("koi nahi", 0),
+        ("mera tajurba 3 saal hai", 3),
+        ("jlpt n5 passed", None),
+        ("N4 ke baad 2 saal", None),
+        ("2 ya 3", None),
+    ],
+)
+def test_experience_takes_one_number_and_nothing_else(typed: str, years: int | None) -> None:
+    # "jlpt n5 passed" at the experience question is asked again, never stored as 5 years.
+    assert v.parse_experience(typed) == years
+
+
+@pytest.mark.parametrize("typed", ["naam kyun chahiye aap ko", "what is this for", "کیوں چاہیے"])
+def test_a_question_is_nobodys_name(typed: str) -> None:
+    assert v.parse_name(typed) is None
 
 
 def test_choices_from_buttons_and_typed_words() -> None:
