@@ -7,21 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot.leads import Profile
 from bot.routes import JAPANESE_LEVEL_LABELS, ROUTE_TEXTS, recommend_route
 from contract.profile import JAPANESE_LEVELS, LEGACY_JAPANESE_LEVELS
-
-BASE = Profile(
-    full_name="Ali Raza",
-    phone="+923001234567",
-    city="Lahore",
-    age=24,
-    education="bachelor",
-    field="it",
-    japanese_level="none",
-    experience_years=2,
-    has_passport=True,
-)
+from tests.test_leads import BASE
 
 
 @pytest.mark.parametrize(
