@@ -15,6 +15,7 @@ from bot.dialogue import Button
 from bot.models import AlertSubscription, utcnow
 from bot.replies import Rendered, Renderer, replace_buttons
 from bot.repository import Repository, StorageUnavailable
+from bot.texts import _
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +27,6 @@ STOP_WORDS = frozenset(
 )
 
 
-def _(message: str) -> str:
-    """Mark a text for extraction; it is translated where it is rendered."""
-    return message
 
 
 ALERTS_ARE_ON = _(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
@@ -24,6 +23,7 @@ from telegram.ext import (
 from bot import texts
 from bot.alerts import ALERTS_OFF, ALERTS_ON
 from bot.assistant import Assistant, User
+from bot.bounded import BoundedMap
 from bot.ordering import ChatOrder, MemoryChatOrder
 from bot.privacy import DELETE_NO, DELETE_YES
 from bot.replies import LANGUAGE_PAYLOAD_PREFIX, Rendered
@@ -82,9 +82,9 @@ class ChatAdapter:
         self._order = order or MemoryChatOrder()
         self._typing_delay = typing_delay
         # Chats shown the "share my phone number" keyboard, so that the next reply removes it (bounded).
-        self._contact_keyboard: OrderedDict[int, None] = OrderedDict()
+        self._contact_keyboard: BoundedMap[int, bool] = BoundedMap(KEYBOARD_MEMORY)
         # Recent button presses (chat, message, data) → when, to drop double taps (bounded).
-        self._taps: OrderedDict[tuple[int, int, str], float] = OrderedDict()
+        self._taps: BoundedMap[tuple[int, int, str], float] = BoundedMap(KEYBOARD_MEMORY)
 
     def register(self, application: TelegramApp) -> None:
         """Add the handlers in the order they must be tried (the staff chat's handlers come before these)."""
@@ -170,10 +170,8 @@ class ChatAdapter:
             return False
         key = (chat.id, query.message.message_id, data)
         now = time.monotonic()
-        earlier = self._taps.pop(key, None)
-        self._taps[key] = now
-        while len(self._taps) > KEYBOARD_MEMORY:
-            self._taps.popitem(last=False)
+        earlier = self._taps.pop(key)
+        self._taps.put(key, now)
         return earlier is not None and now - earlier < DOUBLE_TAP_SECONDS
 
     async def _converse(self, update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn) -> None:
@@ -196,13 +194,10 @@ class ChatAdapter:
                 if chat.type != ChatType.PRIVATE and update.effective_message
                 else None
             )
-            remove = chat.id in self._contact_keyboard
-            self._contact_keyboard.pop(chat.id, None)
+            remove = bool(self._contact_keyboard.pop(chat.id))
             await send_rendered(context.bot, chat.id, rendered, reply_to=reply_to, remove_keyboard=remove)
             if any(r.request_contact for r in rendered):
-                self._contact_keyboard[chat.id] = None
-                while len(self._contact_keyboard) > KEYBOARD_MEMORY:
-                    self._contact_keyboard.popitem(last=False)
+                self._contact_keyboard.put(chat.id, True)
 
     async def group_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """In groups, answer only messages that mention the bot or reply to it."""

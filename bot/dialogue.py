@@ -211,31 +211,32 @@ class DialogueClient:
             log.warning("Rasa at %s failed (%s); trying the next one", client.base_url, type(failure).__name__)
         raise DialogueUnavailable(f"no Rasa instance answered: {type(failure).__name__}") from failure
 
-    async def active_form(self, sender: str) -> str | None:
-        """The form the conversation is in (Rasa's active loop), or None; None too if Rasa cannot say."""
+    async def _tracker(self, sender: str, include_events: str) -> dict[str, Any] | None:
+        """The conversation's tracker from Rasa's HTTP API (its own instance first), or None if none answers."""
         for client in self._order(sender):
             try:
-                response = await client.get(f"/conversations/{sender}/tracker", params={"include_events": "NONE"})
+                response = await client.get(
+                    f"/conversations/{sender}/tracker", params={"include_events": include_events}
+                )
                 response.raise_for_status()
-                loop = response.json().get("active_loop") or {}
-            except (httpx.HTTPError, ValueError, AttributeError):
+                tracker = response.json()
+            except (httpx.HTTPError, ValueError):
                 continue
-            name = loop.get("name") if isinstance(loop, dict) else None
-            return str(name) if name else None
+            if isinstance(tracker, dict):
+                return tracker
         return None
+
+    async def active_form(self, sender: str) -> str | None:
+        """The form the conversation is in (Rasa's active loop), or None; None too if Rasa cannot say."""
+        loop = (await self._tracker(sender, "NONE") or {}).get("active_loop")
+        name = loop.get("name") if isinstance(loop, dict) else None
+        return str(name) if name else None
 
     async def recent_user_texts(self, sender: str, limit: int) -> list[str]:
         """The user's last `limit` messages as Rasa stored them (context for a person taking over)."""
-        for client in self._order(sender):
-            try:
-                response = await client.get(f"/conversations/{sender}/tracker", params={"include_events": "APPLIED"})
-                response.raise_for_status()
-                events = response.json().get("events") or []
-            except (httpx.HTTPError, ValueError, AttributeError):
-                continue
-            texts = [str(e.get("text") or "") for e in events if isinstance(e, dict) and e.get("event") == "user"]
-            return [text for text in texts if text and not text.startswith("/")][-limit:]
-        return []
+        events = (await self._tracker(sender, "APPLIED") or {}).get("events") or []
+        texts = [str(e.get("text") or "") for e in events if isinstance(e, dict) and e.get("event") == "user"]
+        return [text for text in texts if text and not text.startswith("/")][-limit:]
 
     async def is_ready(self) -> bool:
         """True when at least one instance answers and has a model loaded."""

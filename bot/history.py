@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
+from bot.bounded import BoundedMap
 from bot.repository import StorageUnavailable, async_url
 from contract.profile import PROFILE_FIELDS
 
@@ -41,7 +41,7 @@ class ConversationHistory:
     def __init__(self, url: str) -> None:
         self._engine = create_async_engine(async_url(url), pool_pre_ping=True)
         # Per sender, the last abandoning event already scrubbed (bounded; after a restart one scrub repeats).
-        self._scrubbed: OrderedDict[str, int] = OrderedDict()
+        self._scrubbed: BoundedMap[str, int] = BoundedMap(REMEMBERED_SENDERS)
 
     async def erase(self, sender_id: str) -> int:
         """Delete the conversation's events; returns how many were removed (0 if none or no table yet)."""
@@ -52,7 +52,7 @@ class ConversationHistory:
                 result = await connection.execute(
                     text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender_id}
                 )
-                self._scrubbed.pop(sender_id, None)
+                self._scrubbed.pop(sender_id)
                 return int(result.rowcount or 0)
         except (SQLAlchemyError, OSError) as err:
             raise StorageUnavailable(f"tracker store error: {type(err).__name__}") from err
@@ -86,10 +86,7 @@ class ConversationHistory:
                 rewritten = await _scrub(connection, sender_id, *window)
         except (SQLAlchemyError, OSError) as err:
             raise StorageUnavailable(f"tracker store error: {type(err).__name__}") from err
-        self._scrubbed[sender_id] = window[1]
-        self._scrubbed.move_to_end(sender_id)
-        while len(self._scrubbed) > REMEMBERED_SENDERS:
-            self._scrubbed.popitem(last=False)
+        self._scrubbed.put(sender_id, window[1])
         if rewritten:
             log.info("removed the answers of an abandoned registration from the tracker store (%d events)", rewritten)
         return rewritten

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import OrderedDict
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
 
+from bot.bounded import BoundedMap
 from bot.i18n import choose_language
 from bot.models import Preference, utcnow
 from bot.repository import Repository, StorageUnavailable
@@ -17,32 +17,6 @@ from bot.repository import Repository, StorageUnavailable
 log = logging.getLogger(__name__)
 
 UNCHOSEN_TTL_SECONDS = 60.0
-
-
-class _Recent:
-    """A bounded map sender → value: the least recently used entries are forgotten first."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._items: OrderedDict[str, str] = OrderedDict()
-
-    def get(self, key: str) -> str | None:
-        value = self._items.get(key)
-        if value is not None:
-            self._items.move_to_end(key)
-        return value
-
-    def put(self, key: str, value: str) -> None:
-        self._items[key] = value
-        self._items.move_to_end(key)
-        while len(self._items) > self._size:
-            self._items.popitem(last=False)
-
-    def pop(self, key: str) -> None:
-        self._items.pop(key, None)
-
-    def __len__(self) -> int:
-        return len(self._items)
 
 
 class LanguageService:
@@ -54,17 +28,15 @@ class LanguageService:
         self._repository = repository
         self.languages = languages
         self.default = default if default in languages else "en"
-        self._chosen = _Recent(cache_size)  # a cache of the database's choices
+        self._chosen: BoundedMap[str, str] = BoundedMap(cache_size)  # a cache of the database's choices
         # Users known to have made no choice, until when (another adapter process may record one meanwhile).
-        self._unchosen: OrderedDict[str, float] = OrderedDict()
-        self._cache_size = cache_size
-        self._last = _Recent(cache_size)  # the language last answered in (a hint, not a promise)
-        self._free_text = _Recent(cache_size)  # users whose next message answers a name/town question
+        self._unchosen: BoundedMap[str, float] = BoundedMap(cache_size)
+        self._last: BoundedMap[str, str] = BoundedMap(cache_size)  # the language last answered in (a hint)
+        self._free_text: BoundedMap[str, bool] = BoundedMap(cache_size)  # next message answers a name/town
 
     async def for_message(self, sender: str, text: str = "", hint: str | None = None, evidence: bool = True) -> str:
         """The language to answer `sender` in; `evidence=False` for texts that say nothing about it (a name)."""
-        if text and self._free_text.get(sender):
-            self._free_text.pop(sender)
+        if text and self._free_text.pop(sender):
             evidence = False  # "Ali Raza" or "Lahore" is no sign of English
         language = choose_language(
             chosen=await self.chosen(sender),
@@ -79,7 +51,7 @@ class LanguageService:
 
     def expect_free_text(self, sender: str) -> None:
         """The user was just asked for a name or a town: their next message keeps the current language."""
-        self._free_text.put(sender, "1")
+        self._free_text.put(sender, True)
 
     async def choose(self, sender: str, language: str) -> bool:
         """Record an explicit choice; False if the language is not offered."""
@@ -87,7 +59,7 @@ class LanguageService:
             return False
         self._chosen.put(sender, language)
         self._last.put(sender, language)
-        self._unchosen.pop(sender, None)
+        self._unchosen.pop(sender)
         try:
             async with self._repository.session() as session:
                 row = await session.get(Preference, sender)
@@ -104,7 +76,7 @@ class LanguageService:
         cached = self._chosen.get(sender)
         if cached is not None:
             return cached
-        if self._unchosen.get(sender, 0.0) > time.monotonic():
+        if (self._unchosen.get(sender) or 0.0) > time.monotonic():
             return None
         try:
             async with self._repository.session() as session:
@@ -114,10 +86,7 @@ class LanguageService:
         if language in self.languages:
             self._chosen.put(sender, language)
             return language
-        self._unchosen[sender] = time.monotonic() + UNCHOSEN_TTL_SECONDS
-        self._unchosen.move_to_end(sender)
-        while len(self._unchosen) > self._cache_size:
-            self._unchosen.popitem(last=False)
+        self._unchosen.put(sender, time.monotonic() + UNCHOSEN_TTL_SECONDS)
         return None
 
     async def of(self, sender: str) -> str:

@@ -18,7 +18,6 @@ from sqlalchemy.orm import selectinload
 from bot.models import (
     LEAD_STATUSES,
     Erasure,
-    Handoff,
     JobOpening,
     Lead,
     LeadEvent,
@@ -169,16 +168,16 @@ class Repository:
             return UserData(language=user.language, first_seen=user.first_seen, lead=lead, topics=topics)
 
     async def delete_user(self, sender_id: str) -> bool:
-        """Erase the user, their lead, its history and their topics. True if anything was deleted."""
+        """Erase the user, their lead, its history, submissions and topics. True if they had a registration."""
         async with self.session() as session:
             # Work still queued for this user (a lead confirmed just before /delete) must not be stored later.
             marker = sender_hash(sender_id)
             await session.execute(delete(Erasure).where(Erasure.sender_hash == marker))
             session.add(Erasure(sender_hash=marker, erased_at=utcnow()))
-            cases = await session.execute(delete(Handoff).where(Handoff.sender_id == sender_id))
+            # Handoff cases are erased by their own home (bot/handoff.py, called by bot/privacy.py).
             user_id = await session.scalar(select(User.id).where(User.sender_id == sender_id))
             if user_id is None:
-                return bool(getattr(cases, "rowcount", 0))
+                return False
             lead_ids = select(Lead.id).where(Lead.user_id == user_id).scalar_subquery()
             await session.execute(delete(LeadEvent).where(LeadEvent.lead_id.in_(lead_ids)))
             await session.execute(delete(Lead).where(Lead.user_id == user_id))

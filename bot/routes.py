@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from bot.texts import _
 from contract.profile import PASSED_JLPT_N3, PASSED_SSW_GENERAL, SSW_FIELDS
 
 DEGREES = frozenset({"bachelor", "master"})
@@ -76,9 +77,6 @@ def route_notes(profile: RouteProfile) -> tuple[str, ...]:
     return ()
 
 
-def _(message: str) -> str:
-    """Mark a text for extraction; the adapter translates it where it is rendered."""
-    return message
 
 
 # R1.5, E5.1

@@ -13,13 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from bot.texts import _
 from rasa_ext.normalization import normalize
-
-
-def _(message: str) -> str:
-    """Mark a string for extraction; it is translated where it is rendered."""
-    return message
-
 
 SAFETY_NOTE = _(
     "⚠ Careful: nobody may charge you for a job or a visa, and no one can guarantee one. Official fees "

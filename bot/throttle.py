@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Protocol
+
+from bot.bounded import BoundedMap
 
 log = logging.getLogger(__name__)
 
@@ -47,16 +48,14 @@ class MemoryThrottle:
     def __init__(
         self, burst: int, rate: float, clock: Callable[[], float] = time.monotonic, max_senders: int = 10_000
     ) -> None:
-        self._burst, self._rate, self._clock, self._max = float(burst), rate, clock, max_senders
-        self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
+        self._burst, self._rate, self._clock = float(burst), rate, clock
+        self._buckets: BoundedMap[str, _Bucket] = BoundedMap(max_senders)
 
     async def check(self, sender: str) -> Verdict:
         """Take a token; a sender forgotten for lack of room starts with a full bucket again."""
         now = self._clock()
-        bucket = self._buckets.pop(sender, None) or _Bucket(tokens=self._burst, updated=now)
-        self._buckets[sender] = bucket
-        while len(self._buckets) > self._max:
-            self._buckets.popitem(last=False)
+        bucket = self._buckets.get(sender) or _Bucket(tokens=self._burst, updated=now)
+        self._buckets.put(sender, bucket)
         bucket.tokens = min(self._burst, bucket.tokens + (now - bucket.updated) * self._rate)
         bucket.updated = now
         if bucket.tokens >= 1:
