@@ -67,6 +67,19 @@ def _flag(key: str, raw: str) -> bool:
     raise SettingsError(f"{key} must be true or false, got {raw!r}")
 
 
+def _hours(key: str, raw: str) -> tuple[int, int] | None:
+    """Quiet hours "22-8" (Pakistan time, start and end hour), or "off"."""
+    if raw.lower() == "off":
+        return None
+    try:
+        start, end = (int(part) for part in raw.split("-"))
+    except ValueError as err:
+        raise SettingsError(f"{key} must be like 22-8 (hours, Pakistan time) or off, got {raw!r}") from err
+    if not (0 <= start <= 23 and 0 <= end <= 23) or start == end:
+        raise SettingsError(f"{key} must be two different hours from 0 to 23, got {raw!r}")
+    return start, end
+
+
 def _http_url(key: str, raw: str) -> str:
     if not raw.startswith(("http://", "https://")):
         raise SettingsError(f"{key} must start with http:// or https://, got {raw!r}")
@@ -198,6 +211,9 @@ class Settings:
     throttle_burst: int = setting("THROTTLE_BURST", 12, _whole(1, 10_000))
     throttle_per_minute: int = setting("THROTTLE_PER_MINUTE", 60, _whole(1, 100_000))
     staff_password: str | None = setting("STAFF_PASSWORD", None, _optional)
+    # Job alerts: no message in these Pakistan-time hours (held until the end); at most this many a second.
+    alert_quiet_hours: tuple[int, int] | None = setting("ALERT_QUIET_HOURS", (22, 8), _hours)
+    alert_rate: int = setting("ALERT_RATE_PER_SECOND", 25, _whole(1, 25))
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

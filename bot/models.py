@@ -10,6 +10,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 LEAD_STATUSES = ("new", "contacted", "qualified", "placed", "rejected")
 OPENING_STATUSES = ("draft", "published", "closed")
+# An alert's delivery: waiting, being sent, sent; or failed, blocked (403), skipped (opted out since),
+# unconfirmed (the process died while the request was in flight: never resent, so never twice).
+DELIVERY_STATUSES = ("pending", "sending", "sent", "failed", "blocked", "skipped", "unconfirmed")
+APPLICATION_STATUSES = ("applied", "shortlisted", "interview", "selected", "not_selected")
 
 
 def utcnow() -> datetime:
@@ -154,6 +158,8 @@ class JobOpening(Base):
     age_max: Mapped[int | None] = mapped_column(Integer)
     experience_years: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     headcount: Mapped[int | None] = mapped_column(Integer)
+    # When its alerts were handed out (set once, when it is first published): never alerted twice.
+    alerts_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     def __str__(self) -> str:
         return f"{self.title} ({self.employer})"
@@ -214,3 +220,60 @@ class AlertSubscription(Base):
     sender_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # Set when Telegram answered 403 (the user blocked the bot): no alert is tried again until they turn alerts on.
+    blocked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AlertDelivery(Base):
+    """One job alert to one user about one opening (unique: never twice), and what became of it."""
+
+    __tablename__ = "alert_deliveries"
+    __table_args__ = (UniqueConstraint("opening_id", "sender_id", name="uq_alert_deliveries_once"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    opening_id: Mapped[int] = mapped_column(ForeignKey("job_openings.id", ondelete="CASCADE"), index=True)
+    sender_id: Mapped[str] = mapped_column(String(64), index=True)
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str] = mapped_column(String(200), default="")
+    # The user's answer on the alert's buttons: "", "interested" or "not_for_me".
+    response: Mapped[str] = mapped_column(String(16), default="", index=True)
+
+
+class Application(Base):
+    """A lead's "I'm interested" in an opening (unique: tapping again changes nothing), moved along by staff."""
+
+    __tablename__ = "applications"
+    __table_args__ = (UniqueConstraint("opening_id", "lead_id", name="uq_applications_once"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    opening_id: Mapped[int] = mapped_column(ForeignKey("job_openings.id", ondelete="CASCADE"), index=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    sender_id: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="applied", index=True)
+    # What the user agreed, when applying, may go to the employer on a shortlist (never phone or Telegram id).
+    shared_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    history: Mapped[list[ApplicationEvent]] = relationship(cascade="all, delete-orphan", order_by="ApplicationEvent.id")
+
+
+class ApplicationEvent(Base):
+    """A step of an application: who moved it from which status to which, when, with what note."""
+
+    __tablename__ = "application_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(254), default="user")
+    from_status: Mapped[str] = mapped_column(String(16), default="")
+    to_status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
