@@ -27,7 +27,11 @@ log = logging.getLogger(__name__)
 
 STORE_LEAD = "store_lead"
 ANNOUNCE_LEAD = "announce_lead"
+# Job alerts have a queue of their own, so that thousands of paced alerts never hold up a lead behind them.
+PUBLISH_ALERTS = "publish_alerts"  # (opening_id): hand out an opening's alerts to the users who fit it
+SEND_ALERTS = "send_alerts"  # (): send due alerts for a few seconds, then enqueue itself again while any are due
 QUEUE_NAME = "japanwork"
+ALERT_QUEUE_NAME = "japanwork.alerts"
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "data" / "queue.db"
 
 Handler = Callable[..., None]
@@ -143,23 +147,30 @@ class Queue:
 
 
 def open_queue(location: str, handlers: Mapping[str, Handler] | None = None) -> Queue:
-    """The queue at `location`; the worker passes `handlers` (one per task name), the producer none."""
-    huey = _huey(location, QUEUE_NAME)
-    dead = _huey(location, f"{QUEUE_NAME}.dead")
+    """The leads queue at `location`; the worker passes `handlers` (one per task name), the producer none."""
+    return _open(location, QUEUE_NAME, (STORE_LEAD, ANNOUNCE_LEAD), handlers)
+
+
+def open_alert_queue(location: str, handlers: Mapping[str, Handler] | None = None) -> Queue:
+    """The job-alerts queue beside the leads queue (same storage, its own name and consumer)."""
+    return _open(location, ALERT_QUEUE_NAME, (PUBLISH_ALERTS, SEND_ALERTS), handlers)
+
+
+def _open(location: str, name: str, task_names: tuple[str, ...], handlers: Mapping[str, Handler] | None) -> Queue:
+    huey = _huey(location, name)
+    dead = _huey(location, f"{name}.dead")
     huey.sink = dead.storage.enqueue
     given = dict(handlers or {})
-
-    def store_lead(*args: Any) -> None:
-        _handler(given, STORE_LEAD)(*args)
-
-    def announce_lead(*args: Any) -> None:
-        _handler(given, ANNOUNCE_LEAD)(*args)
-
-    tasks = {
-        STORE_LEAD: huey.task(name=STORE_LEAD)(store_lead),
-        ANNOUNCE_LEAD: huey.task(name=ANNOUNCE_LEAD)(announce_lead),
-    }
+    tasks = {task: huey.task(name=task)(_dispatcher(given, task)) for task in task_names}
     return Queue(huey=huey, dead=dead, tasks=tasks)
+
+
+def _dispatcher(handlers: Mapping[str, Handler], name: str) -> Handler:
+    def run(*args: Any) -> None:
+        _handler(handlers, name)(*args)
+
+    run.__name__ = name
+    return run
 
 
 def _handler(handlers: Mapping[str, Handler], name: str) -> Handler:
