@@ -32,6 +32,8 @@ class FakeBotAPI:
         self._new = asyncio.Event()
         self._next_id = 1
         self.sent_at: dict[int, float] = {}
+        self.messages: defaultdict[int, int] = defaultdict(int)  # chat → messages it received
+        self.send_times: list[float] = []  # perf_counter of every sendMessage, in order
         self.calls: defaultdict[str, int] = defaultdict(int)
         self.polled = asyncio.Event()
         self.webhook_set = asyncio.Event()
@@ -75,6 +77,8 @@ class FakeBotAPI:
         if method in {"sendMessage", "sendPhoto"}:
             chat_id = int(params["chat_id"])
             self.sent_at.setdefault(chat_id, time.perf_counter())
+            self.messages[chat_id] += 1
+            self.send_times.append(time.perf_counter())
             return JSONResponse(
                 {
                     "ok": True,

@@ -10,11 +10,12 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.app import add_staff, purge, serve_console, serve_dashboard, serve_telegram
+from bot.app import purge, serve_console, serve_telegram
 from bot.config import Settings, SettingsError
 from bot.deploy import endpoints_yaml
 from bot.migrations import ensure_database, upgrade_database
 from bot.openings import openings_command
+from bot.staff.cli import add_staff, serve_dashboard
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -111,7 +111,7 @@ class AlertOutbox:
                     "error": "",
                     "response": "",
                 }
-                for lead, sender, chosen in candidates.tuples()
+                for lead, sender, chosen in candidates
                 if fits(lead, opening, now)
             ]
             if rows:
@@ -199,7 +199,7 @@ class AlertOutbox:
                         .where(AlertDelivery.opening_id == opening_id)
                         .group_by(AlertDelivery.status)
                     )
-                ).tuples()
+                ).all()
             )
             answers = dict(
                 (
@@ -208,7 +208,7 @@ class AlertOutbox:
                         .where(AlertDelivery.opening_id == opening_id)
                         .group_by(AlertDelivery.response)
                     )
-                ).tuples()
+                ).all()
             )
             applications = await session.scalar(
                 select(func.count()).select_from(Application).where(Application.opening_id == opening_id)

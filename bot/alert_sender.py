@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 PAKISTAN = ZoneInfo("Asia/Karachi")
 PER_CHAT_SECONDS = 1.0
+WINDOW_SECONDS = 1.01  # the cap holds over a little more than a second: jitter on the way cannot push it over
 MAX_ATTEMPTS = 5
 RETRY_SECONDS = 10.0
 
@@ -105,7 +107,9 @@ class AlertSender:
         self._outbox = outbox
         self._messenger = messenger
         self._compose = compose
+        self._rate = rate
         self._interval = 1.0 / rate
+        self._window: deque[float] = deque(maxlen=rate)  # monotonic start times of the last `rate` sends
         self._quiet_hours = quiet_hours
         self._clock = clock or (lambda: datetime.now(UTC))
         self._next_slot = 0.0  # monotonic time of the next free send slot
@@ -133,11 +137,20 @@ class AlertSender:
             return Drained(sent, max(due, self._clock()))
 
     async def _pace(self) -> None:
+        """Wait for the next evenly spaced slot."""
         now = time.monotonic()
         slot = max(now, self._next_slot)
         self._next_slot = slot + self._interval
         if slot > now:
             await asyncio.sleep(slot - now)
+
+    async def _gate(self) -> None:
+        """Right before a request: never more than `rate` requests within any WINDOW_SECONDS."""
+        if len(self._window) == self._rate:
+            wait = self._window[0] + WINDOW_SECONDS - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+        self._window.append(time.monotonic())
 
     def _busy_chats(self) -> list[str]:
         now = time.monotonic()
@@ -147,6 +160,7 @@ class AlertSender:
     async def _send(self, claimed: Claimed) -> int:
         """Send one claimed alert and settle it; 1 if it went out."""
         message = self._compose(claimed.language, claimed.opening)
+        await self._gate()
         self._chats[claimed.sender_id] = time.monotonic()
         try:
             message_id = await self._messenger.deliver(claimed.sender_id, message)

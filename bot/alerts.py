@@ -11,8 +11,9 @@ from typing import Protocol
 
 from sqlalchemy import delete
 
+from bot.bounded import BoundedMap
 from bot.dialogue import Button
-from bot.models import AlertSubscription, utcnow
+from bot.models import AlertDelivery, AlertSubscription, utcnow
 from bot.replies import Rendered, Renderer, replace_buttons
 from bot.repository import Repository, StorageUnavailable
 from bot.texts import _
@@ -21,13 +22,22 @@ log = logging.getLogger(__name__)
 
 ALERTS_PAYLOAD_PREFIX = "alerts:"
 ALERTS_ON, ALERTS_OFF = f"{ALERTS_PAYLOAD_PREFIX}on", f"{ALERTS_PAYLOAD_PREFIX}off"
+ALERTS_DECLINE = f"{ALERTS_PAYLOAD_PREFIX}no"  # "No, thanks" to the question at the end of the registration
 # Exactly these words (after trimming, any case, final punctuation ignored) unsubscribe: English, Urdu, Roman Urdu.
 STOP_WORDS = frozenset(
     {"stop", "unsubscribe", "بند", "بند کریں", "بند کرو", "روکیں", "band", "band karo", "band karen"}
 )
-
-
-
+# The whole message answering the question at the end of the registration, typed instead of tapped.
+YES_WORDS = frozenset(
+    {"yes", "y", "ok", "okay", "sure", "yes please"}
+    | {"haan", "han", "haa", "ji", "jee", "ji haan", "ji han", "theek hai"}
+    | {"ہاں", "جی", "جی ہاں", "ٹھیک ہے", "ضرور"}
+)
+NO_WORDS = frozenset(
+    {"no", "n", "no thanks", "nope", "nahi", "nahin", "nai", "ji nahi", "ji nahin", "nahi shukriya"}
+    | {"نہیں", "جی نہیں", "نہیں شکریہ"}
+)
+OFFER_MEMORY = 10_000
 
 ALERTS_ARE_ON = _(
     "Job alerts are ON: when an opening that fits your profile is published, I send you one message about it. "
@@ -41,6 +51,13 @@ ALERTS_TURN_ON = _("Turn job alerts on")
 ALERTS_TURN_OFF = _("Turn job alerts off")
 ALERTS_STOPPED = _("Done: you will get no more job alerts. Use /alerts to turn them on again.")
 ALERTS_IN_MY_DATA = _("Job alerts: on (since %(since)s). Use /alerts to turn them off.")
+ALERTS_OFFER = _(
+    "One more question, separate from your registration: may I send you a message when a job opening that fits "
+    "your profile is published? At most one message per opening, never at night; send \"stop\" at any time."
+)
+ALERTS_YES = _("Yes, send me job alerts")
+ALERTS_NO = _("No, thanks")
+ALERTS_DECLINED = _("OK: no job alerts. You can turn them on at any time with /alerts.")
 ALERTS_STORAGE_DOWN = _("Sorry, I cannot reach your alert settings just now. Please try again in a few minutes.")
 
 
@@ -52,9 +69,13 @@ class FormState(Protocol):
         ...
 
 
+def _whole(text: str) -> str:
+    return " ".join(text.strip().strip(".!۔؟?").lower().split())
+
+
 def is_stop_word(text: str) -> bool:
     """Whether the whole message is a stop word."""
-    return " ".join(text.strip().strip(".!۔؟?").lower().split()) in STOP_WORDS
+    return _whole(text) in STOP_WORDS
 
 
 class AlertService:
@@ -64,6 +85,8 @@ class AlertService:
         self._repository = repository
         self._renderer = renderer
         self._dialogue = dialogue
+        # Users just asked whether they want alerts: their next message may be a typed yes or no (bounded).
+        self._offered: BoundedMap[str, bool] = BoundedMap(OFFER_MEMORY)
 
     async def subscribed(self, sender: str) -> AlertSubscription | None:
         """The user's subscription if alerts are on."""
@@ -77,12 +100,15 @@ class AlertService:
             row = await session.get(AlertSubscription, sender)
             if row is None:
                 session.add(AlertSubscription(sender_id=sender, enabled=enabled, changed_at=utcnow()))
-            else:
-                row.enabled, row.changed_at = enabled, utcnow()
+            else:  # turning alerts on again also says the user no longer blocks the bot
+                row.enabled, row.changed_at, row.blocked_at = enabled, utcnow(), None
         log.info("job alerts turned %s", "on" if enabled else "off")
 
     async def answer(self, sender: str, language: str, choice: str | None = None) -> list[Rendered]:
-        """/alerts (choice None: show the state) or one of its buttons (alerts:on / alerts:off)."""
+        """/alerts (choice None: show the state) or one of its buttons (alerts:on / alerts:off / alerts:no)."""
+        self._offered.pop(sender)
+        if choice == ALERTS_DECLINE:
+            return [self._renderer.text(language, ALERTS_DECLINED)]
         try:
             if choice in (ALERTS_ON, ALERTS_OFF):
                 await self.set(sender, choice == ALERTS_ON)
@@ -95,6 +121,27 @@ class AlertService:
             Button(translate(ALERTS_TURN_OFF), ALERTS_OFF) if enabled else Button(translate(ALERTS_TURN_ON), ALERTS_ON)
         )
         return [replace_buttons(self._renderer.text(language, ALERTS_ARE_ON if enabled else ALERTS_ARE_OFF), (button,))]
+
+    async def offer(self, sender: str, language: str) -> list[Rendered]:
+        """At the end of the registration: ask for the alerts consent (nothing if alerts are on already)."""
+        try:
+            if await self.subscribed(sender) is not None:
+                return []
+        except StorageUnavailable:
+            return []
+        self._offered.put(sender, True)
+        translate = self._renderer.translator(language)
+        buttons = (Button(translate(ALERTS_YES), ALERTS_ON), Button(translate(ALERTS_NO), ALERTS_DECLINE))
+        return [replace_buttons(self._renderer.text(language, ALERTS_OFFER), buttons)]
+
+    async def typed(self, sender: str, text: str, language: str) -> list[Rendered] | None:
+        """A typed yes/no to the alerts question just asked, or "stop"; None: the message goes on to Rasa."""
+        if self._offered.pop(sender):
+            if _whole(text) in YES_WORDS:
+                return await self.answer(sender, language, ALERTS_ON)
+            if _whole(text) in NO_WORDS:
+                return await self.answer(sender, language, ALERTS_DECLINE)
+        return await self.stop(sender, text, language)
 
     async def stop(self, sender: str, text: str, language: str) -> list[Rendered] | None:
         """A stop word from a subscribed user outside the form ends alerts; None: the message goes on to Rasa."""
@@ -110,9 +157,11 @@ class AlertService:
         return [self._renderer.text(language, ALERTS_STOPPED)]
 
     async def forget(self, sender: str) -> None:
-        """Erase the user's alert consent (/delete, retention)."""
+        """Erase the user's alert consent and the alerts sent to them (/delete, retention)."""
+        self._offered.pop(sender)
         async with self._repository.session() as session:
             await session.execute(delete(AlertSubscription).where(AlertSubscription.sender_id == sender))
+            await session.execute(delete(AlertDelivery).where(AlertDelivery.sender_id == sender))
 
     async def my_data(self, sender: str, language: str) -> list[Rendered]:
         """The /mydata line about alerts (nothing when they are off)."""

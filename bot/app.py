@@ -10,8 +10,10 @@ from typing import Any
 
 from telegram.ext import AIORateLimiter, ApplicationBuilder
 
+from bot.alert_worker import AlertWorker, telegram_alert_worker
 from bot.alerts import AlertService
-from bot.assistant import Assistant, Collaborators
+from bot.applications import ApplicationStore
+from bot.assistant import Assistant, Collaborators, User
 from bot.chat import ChatAdapter, TelegramApp, publish_commands
 from bot.config import Settings
 from bot.console import run_console
@@ -19,12 +21,13 @@ from bot.dialogue import DialogueClient
 from bot.handoff import HandoffService, NoDesk, StaffDesk
 from bot.history import ConversationHistory
 from bot.i18n import Catalogs
+from bot.job_alerts import JobInterest
 from bot.language import LanguageService
 from bot.leads import LeadService, StaffNotifier
 from bot.migrations import upgrade_database
 from bot.ordering import ChatOrder, MemoryChatOrder, RedisChatOrder
 from bot.privacy import NoHistory, PrivacyService
-from bot.replies import Renderer
+from bot.replies import Rendered, Renderer
 from bot.repository import Repository, StorageUnavailable
 from bot.staff.telegram import StaffChat, TelegramStaffDesk, TelegramStaffNotifier
 from bot.tasks import Background
@@ -86,6 +89,13 @@ class Product:
     renderer: Renderer
     background: Background
     worker: LeadWorker
+    jobs: JobInterest
+    alert_worker: AlertWorker | None = None  # only where alerts can be delivered (Telegram)
+
+    async def job_button(self, user: User, payload: str) -> list[Rendered]:
+        """A tap on a job alert's button, in the user's language (registration first if there is no profile)."""
+        language = await self.assistant.language_for(user)
+        return await self.jobs.answer(user.sender_id, language, payload, lambda: self.assistant.apply(user))
 
 
 def build_product(
@@ -101,10 +111,12 @@ def build_product(
     repository = services.repository
     languages = LanguageService(repository, catalogs.languages, settings.default_language)
     leads = LeadService(repository)
-    worker = LeadWorker(services.queue_location, leads, repository, notifier)
+    applications = ApplicationStore(repository)
+    jobs = JobInterest(applications, renderer)
+    worker = LeadWorker(services.queue_location, leads, repository, notifier, applications)
     handoffs = HandoffService(repository, desk or NoDesk(), timedelta(hours=settings.handoff_timeout_hours))
     alerts = AlertService(repository, renderer, services.dialogue)
-    privacy = PrivacyService(repository, services.history, languages, handoffs, renderer, alerts)
+    privacy = PrivacyService(repository, services.history, languages, handoffs, renderer, alerts, jobs)
     rate = settings.throttle_per_minute / 60
     throttle: Throttle = (
         RedisThrottle(services.redis, settings.throttle_burst, rate)
@@ -125,16 +137,23 @@ def build_product(
         background=background,
         source=source,
     )
-    return Product(Assistant(parts), leads, privacy, handoffs, languages, renderer, background, worker)
+    return Product(Assistant(parts), leads, privacy, handoffs, languages, renderer, background, worker, jobs)
 
 
 def start_background(product: Product, settings: Settings) -> None:
-    """The lead queue's worker (supervised) and the retention purge."""
+    """The queue workers (supervised; job alerts recovered) and the retention purge."""
     retention = timedelta(days=settings.retention_days)
     product.worker.start(asyncio.get_running_loop())
+    alerts = product.alert_worker
+    if alerts is not None:
+        alerts.start(asyncio.get_running_loop())
+        product.background.spawn(alerts.recover())
 
     async def supervise() -> None:
         product.worker.supervise()
+        if alerts is not None:
+            alerts.supervise()
+            await alerts.recover()
 
     async def purge() -> None:
         try:
@@ -153,6 +172,8 @@ async def stop_background(product: Product) -> None:
     """Stop the periodic jobs and the queue worker (its running job may need the loop: joined off it)."""
     await product.background.drain()
     await asyncio.to_thread(product.worker.stop)
+    if product.alert_worker is not None:
+        await asyncio.to_thread(product.alert_worker.stop)
 
 
 def chat_order(services: Services) -> ChatOrder:
@@ -190,12 +211,21 @@ def build_application(
     notifier = TelegramStaffNotifier(application.bot, staff_chat) if staff_chat else None
     desk = TelegramStaffDesk(application.bot, staff_chat) if staff_chat else None
     product = build_product(settings, services, "telegram", notifier, desk)
+    product.alert_worker = telegram_alert_worker(
+        application.bot,
+        product.renderer,
+        services.repository,
+        services.queue_location,
+        settings.alert_rate,
+        settings.alert_quiet_hours,
+    )
     application.bot_data["lead_worker"] = product.worker  # /healthz reports its dead letters
+    application.bot_data["alert_worker"] = product.alert_worker
     if staff_chat:
         StaffChat(
             staff_chat, product.handoffs, product.languages, product.renderer, settings.staff_telegram_ids
         ).register(application)
-    ChatAdapter(product.assistant, order or chat_order(services)).register(application)
+    ChatAdapter(product.assistant, order or chat_order(services), jobs=product.job_button).register(application)
     return application
 
 
@@ -239,40 +269,4 @@ def purge(settings: Settings) -> int:
     upgrade_database(settings.database_url)
     erased = asyncio.run(run())
     print(f"erased {erased} user(s) inactive for more than {settings.retention_days} days")
-    return 0
-
-
-def serve_dashboard(settings: Settings) -> None:
-    """The staff dashboard on 127.0.0.1:DASHBOARD_PORT until interrupted."""
-    import uvicorn
-
-    from bot.staff.app import create_dashboard
-
-    upgrade_database(settings.database_url)
-    app = create_dashboard(settings, Repository(settings.database_url))
-    uvicorn.run(app, host="127.0.0.1", port=settings.dashboard_port, log_level="warning")
-
-
-def add_staff(settings: Settings, email: str, role: str = "recruiter") -> int:
-    """Create (or reset) a staff account with a role; the password is read from STAFF_PASSWORD or asked for."""
-    import getpass
-
-    from bot.staff.accounts import AccountError, StaffAccounts
-
-    password = settings.staff_password or getpass.getpass(f"Password for {email}: ")
-    upgrade_database(settings.database_url)
-
-    async def add() -> None:
-        repository = Repository(settings.database_url)
-        try:
-            await StaffAccounts(repository).add(email, password, role)
-        finally:
-            await repository.dispose()
-
-    try:
-        asyncio.run(add())
-    except AccountError as err:
-        print(f"error: {err}")
-        return 2
-    print(f"staff account {email.strip().lower()} ({role}) is ready")
     return 0

@@ -148,7 +148,7 @@ class ApplicationStore:
                 .where(Application.sender_id == sender)
                 .order_by(Application.id)
             )
-            return [(application, opening) for application, opening in rows.tuples()]
+            return [(application, opening) for application, opening in rows]
 
     async def applicants(self, opening_id: int) -> list[Applicant]:
         """The opening's applicants with their leads and histories, in the order they applied."""
@@ -160,7 +160,7 @@ class ApplicationStore:
                 .options(selectinload(Application.history))
                 .order_by(Application.id)
             )
-            return [Applicant(application, lead) for application, lead in rows.tuples()]
+            return [Applicant(application, lead) for application, lead in rows]
 
     async def change_status(self, application_id: int, status: str, note: str, actor: str) -> Application:
         """Move an application one step along the workflow, keeping who, when and the note."""

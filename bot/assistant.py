@@ -136,7 +136,7 @@ class Assistant:
         if message.startswith("/"):
             # Typed "/something" is a question, not a command for the engine: only buttons may send payloads.
             message = message.lstrip("/").strip() or message
-        if (stopped := await self._parts.alerts.stop(user.sender_id, message, language)) is not None:
+        if (stopped := await self._parts.alerts.typed(user.sender_id, message, language)) is not None:
             return stopped
         if await self._relayed_to_staff(user, message):
             return []
@@ -240,8 +240,8 @@ class Assistant:
                 case Topic(topic=topic):
                     # Counting a topic is bookkeeping: it must not delay the answer.
                     self._parts.background.spawn(self._record_topic(user, topic))
-                case LeadComplete(payload=payload):
-                    rendered += self._lead_confirmed(payload, language)
+                case LeadComplete(payload=payload):  # then the job-alerts consent, a question of its own
+                    rendered += await self._lead_confirmed(user, payload, language)
                 case JobOpenings():
                     rendered.append(await self._jobs(user, language))
                 case HandoffRequested():
@@ -288,11 +288,12 @@ class Assistant:
         except StorageUnavailable:
             log.warning("topic count not stored: database unavailable")
 
-    def _lead_confirmed(self, payload: dict[str, Any], language: str) -> list[Rendered]:
+    async def _lead_confirmed(self, user: User, payload: dict[str, Any], language: str) -> list[Rendered]:
         """The confirmation only: the action server queued the lead before it answered (bot/worker.py stores it)."""
         try:
             profile = Profile.from_payload(payload.get("profile"))
         except InvalidProfile:
             log.exception("the dialogue engine sent an invalid profile")
             return [self._renderer.text(language, texts.INVALID_PROFILE)]
-        return self._renderer.saved(language, recommend_route(profile), profile.has_passport, route_notes(profile))
+        saved = self._renderer.saved(language, recommend_route(profile), profile.has_passport, route_notes(profile))
+        return saved + await self._parts.alerts.offer(user.sender_id, language)

@@ -21,9 +21,10 @@ from telegram.ext import (
 )
 
 from bot import texts
-from bot.alerts import ALERTS_OFF, ALERTS_ON
+from bot.alerts import ALERTS_DECLINE, ALERTS_OFF, ALERTS_ON
 from bot.assistant import Assistant, User
 from bot.bounded import BoundedMap
+from bot.job_alerts import JOB_PAYLOAD_PREFIX
 from bot.ordering import ChatOrder, MemoryChatOrder
 from bot.privacy import DELETE_NO, DELETE_YES
 from bot.replies import LANGUAGE_PAYLOAD_PREFIX, Rendered
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 
 TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 Turn = Callable[[User], Awaitable[list[Rendered]]]
+ButtonTurn = Callable[[User, str], Awaitable[list[Rendered]]]
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 KEYBOARD_MEMORY = 10_000
 # A second tap on the same button of the same message within this time is the same intention, not a new answer.
@@ -77,8 +79,15 @@ async def publish_commands(application: TelegramApp) -> None:
 class ChatAdapter:
     """Registers the user-facing handlers on a python-telegram-bot Application and answers through the Assistant."""
 
-    def __init__(self, assistant: Assistant, order: ChatOrder | None = None, typing_delay: float = 0.4) -> None:
+    def __init__(
+        self,
+        assistant: Assistant,
+        order: ChatOrder | None = None,
+        typing_delay: float = 0.4,
+        jobs: ButtonTurn | None = None,
+    ) -> None:
         self._assistant = assistant
+        self._jobs: ButtonTurn = jobs or (lambda u, _: assistant.invalid_button(u))
         self._order = order or MemoryChatOrder()
         self._typing_delay = typing_delay
         # Chats shown the "share my phone number" keyboard, so that the next reply removes it (bounded).
@@ -109,7 +118,12 @@ class ChatAdapter:
             CallbackQueryHandler(
                 self._button(lambda u, d: a.delete(u, d == DELETE_YES)), pattern=rf"^(?:{DELETE_YES}|{DELETE_NO})$"
             ),
-            CallbackQueryHandler(self._button(lambda u, d: a.alerts(u, d)), pattern=rf"^(?:{ALERTS_ON}|{ALERTS_OFF})$"),
+            CallbackQueryHandler(
+                self._button(lambda u, d: a.alerts(u, d), clear=True),
+                pattern=rf"^(?:{ALERTS_ON}|{ALERTS_OFF}|{ALERTS_DECLINE})$",
+            ),
+            # A job alert's "I'm interested" / "Not for me" (bot/job_alerts.py); the buttons go once answered.
+            CallbackQueryHandler(self._button(self._jobs, clear=True), pattern=rf"^{JOB_PAYLOAD_PREFIX}"),
             CallbackQueryHandler(self._button(lambda u, d: a.button(u, d)), pattern=r"^(?:/(?:faq/)?)?[a-z0-9_]+$"),
             CallbackQueryHandler(self._button(lambda u, _: a.invalid_button(u))),
             # Text: every text in private chats (captions of photos too); in groups only mentions and replies.
@@ -143,8 +157,9 @@ class ChatAdapter:
 
         return handle
 
-    def _button(self, turn: Callable[[User, str], Awaitable[list[Rendered]]]) -> Handler:
-        """A button handler: acknowledge the press at once, then run `turn(user, data)` in the chat's order."""
+    def _button(self, turn: ButtonTurn, clear: bool = False) -> Handler:
+        """A button handler: acknowledge the press at once, then run `turn(user, data)` in the chat's order;
+        `clear`: the buttons of the message are taken away (an answered question is not asked twice)."""
 
         async def handle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             query = update.callback_query
@@ -158,6 +173,11 @@ class ChatAdapter:
             if self._double_tap(update, data):
                 log.info("ignored a double tap on a button")
                 return
+            if clear:
+                try:
+                    await query.edit_message_reply_markup(reply_markup=None)
+                except TelegramError:
+                    log.debug("buttons not removed", exc_info=True)
             await self._converse(update, context, lambda user: turn(user, data))
 
         return handle

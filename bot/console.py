@@ -9,6 +9,7 @@ import sys
 import threading
 from typing import TextIO
 
+from bot.alerts import ALERTS_PAYLOAD_PREFIX
 from bot.assistant import Assistant, User
 from bot.dialogue import Button
 from bot.privacy import DELETE_NO, DELETE_YES
@@ -49,6 +50,8 @@ async def _answer(assistant: Assistant, user: User, entry: str, choices: list[Bu
             return await assistant.set_language(user, payload.removeprefix(LANGUAGE_PAYLOAD_PREFIX))
         if payload in (DELETE_YES, DELETE_NO):
             return await assistant.delete(user, payload == DELETE_YES)
+        if payload.startswith(ALERTS_PAYLOAD_PREFIX):
+            return await assistant.alerts(user, payload)
         return await assistant.button(user, payload)
     commands = {
         "/start": assistant.welcome,
@@ -58,6 +61,7 @@ async def _answer(assistant: Assistant, user: User, entry: str, choices: list[Bu
         "/cancel": assistant.cancel,
         "/mydata": assistant.my_data,
         "/delete": assistant.confirm_delete,
+        "/alerts": assistant.alerts,
     }
     word = entry.split(maxsplit=1)[0].lower() if entry.startswith("/") else ""
     if word in commands:

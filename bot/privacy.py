@@ -16,6 +16,7 @@ from bot.alerts import AlertService
 from bot.dialogue import Button
 from bot.handoff import HandoffService
 from bot.history import ConversationHistory
+from bot.job_alerts import JobInterest
 from bot.language import LanguageService
 from bot.replies import Rendered, Renderer, replace_buttons
 from bot.repository import Repository, StorageUnavailable
@@ -65,6 +66,7 @@ class PrivacyService:
         handoffs: HandoffService,
         renderer: Renderer,
         alerts: AlertService,
+        jobs: JobInterest,
     ) -> None:
         self._repository = repository
         self._history = history
@@ -72,10 +74,13 @@ class PrivacyService:
         self._handoffs = handoffs
         self._renderer = renderer
         self._alerts = alerts
+        self._jobs = jobs
 
     async def my_data(self, sender: str, language: str) -> list[Rendered]:
-        """Everything we hold about the user, fully localized: the registration, then the job-alert consent."""
-        return [*await self._registration_data(sender, language), *await self._alerts.my_data(sender, language)]
+        """Everything we hold about the user, fully localized: the registration, job applications, alert consent."""
+        registration = await self._registration_data(sender, language)
+        applications = await self._jobs.my_data(sender, language)
+        return [*registration, *applications, *await self._alerts.my_data(sender, language)]
 
     async def _registration_data(self, sender: str, language: str) -> list[Rendered]:
         try:
@@ -129,6 +134,7 @@ class PrivacyService:
         """Remove the user from every store; raises StorageUnavailable if one cannot be reached."""
         cases = await self._handoffs.forget(sender)
         await self._alerts.forget(sender)
+        await self._jobs.forget(sender)
         database = await self._repository.delete_user(sender)
         await self._languages.forget(sender)
         events = await self._history.erase(sender)

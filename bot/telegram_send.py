@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from functools import partial
 
 from telegram import (
@@ -16,8 +17,9 @@ from telegram import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
-from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
+from bot.alert_sender import Blocked, Refused, SlowDown, Uncertain, Unreachable
 from bot.replies import Rendered
 
 log = logging.getLogger(__name__)
@@ -88,3 +90,35 @@ def keyboard(rendered: Rendered) -> InlineKeyboardMarkup | None:
         else:
             rows[-1].append(key)
     return InlineKeyboardMarkup(rows)
+
+
+class TelegramMessenger:
+    """Sends job alerts through the Bot API (bot/alert_sender.py), saying what each failure means."""
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def deliver(self, chat_id: str, message: Rendered) -> int:
+        """Send one alert; its message id, or Blocked / SlowDown / Uncertain / Refused / Unreachable."""
+        try:
+            chat = int(chat_id)
+        except ValueError as err:
+            raise Refused("not a Telegram chat") from err
+        try:
+            sent = await self._bot.send_message(
+                chat, message.text, reply_markup=keyboard(message), disable_web_page_preview=True
+            )
+        except Forbidden as err:
+            raise Blocked(str(err)) from err
+        except RetryAfter as err:
+            wait = err.retry_after
+            raise SlowDown(wait.total_seconds() if isinstance(wait, timedelta) else float(wait)) from err
+        except TimedOut as err:
+            raise Uncertain(str(err)) from err
+        except BadRequest as err:
+            raise Refused(str(err)[:150]) from err
+        except NetworkError as err:
+            raise Unreachable(type(err).__name__) from err
+        except TelegramError as err:
+            raise Refused(str(err)[:150]) from err
+        return int(sent.message_id)

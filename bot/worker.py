@@ -1,8 +1,7 @@
 """Owns the adapter's side of the durable queue: the huey consumer that stores leads and announces them to staff.
 
 The action server enqueues `store_lead` when a registration is confirmed (contract/queue.py). This worker runs
-inside the adapter process as huey's consumer threads (no extra process for `make run` to start), and bridges
-each job onto the adapter's event loop, where the database and the Bot API clients live.
+inside the adapter process as huey's consumer threads (bot/consumer.py).
 
 - A lead is written once per user and form run (`lead_submissions`), so a replay, a retry after a timeout or a
   second instance never duplicates it; queued work of a user who erased their data since is dropped.
@@ -12,6 +11,7 @@ each job onto the adapter's event loop, where the database and the Bot API clien
 - Announcements are a job of their own, off the user's reply path, at most ANNOUNCE_PER_MINUTE a minute
   (Telegram allows a group about 20); over the limit huey reschedules them for the next window.
 - `supervise` (a periodic job) restarts a consumer thread that died, and logs it.
+- Once a lead is stored, an "I'm interested" the user tapped before having a profile becomes an application.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from typing import Any, TypeVar
 
 from huey.exceptions import RetryTask
 
+from bot.applications import ApplicationStore
+from bot.consumer import QueueConsumer
 from bot.leads import InvalidProfile, LeadJob, LeadService, Profile, StaffNotifier
 from bot.repository import Repository, StorageRejected, StorageUnavailable
 from contract.queue import ANNOUNCE_LEAD, STORE_LEAD, Queue, open_queue
@@ -31,7 +33,6 @@ log = logging.getLogger(__name__)
 
 RETRY_SECONDS = 5.0
 ANNOUNCE_PER_MINUTE = 18  # below Telegram's 20 messages a minute per group, leaving room for case messages
-JOB_TIMEOUT_SECONDS = 120.0
 T = TypeVar("T")
 
 
@@ -39,53 +40,39 @@ class LeadWorker:
     """Runs the queue's jobs in consumer threads; each job's async work runs on the adapter's event loop."""
 
     def __init__(
-        self, location: str, leads: LeadService, repository: Repository, notifier: StaffNotifier | None
+        self,
+        location: str,
+        leads: LeadService,
+        repository: Repository,
+        notifier: StaffNotifier | None,
+        applications: ApplicationStore | None = None,
     ) -> None:
         self._leads = leads
+        self._applications = applications
         self._repository = repository
         self._notifier = notifier
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._consumer: Any = None
         self.queue: Queue = open_queue(location, {STORE_LEAD: self._store, ANNOUNCE_LEAD: self._announce})
+        self._consumer = QueueConsumer(self.queue, "lead")
         self._rate = self.queue.huey.rate_limit("staff-announcements", ANNOUNCE_PER_MINUTE, 60)
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Start the consumer threads (not huey's `run`, which would take over the process's signals)."""
-        self._loop = loop
-        self._consumer = self.queue.huey.create_consumer(
-            workers=1,
-            worker_type="thread",
-            periodic=False,
-            scheduler_interval=1,
-            check_worker_health=False,  # `supervise` does it, from the adapter's own periodic jobs
-            max_delay=1.0,  # an idle worker polls at least every second, so that it also stops within one
-        )
-        self._consumer.scheduler.start()
-        for _, thread in self._consumer.worker_threads:
-            thread.start()
-        log.info("lead queue worker started")
+        """Start the consumer threads."""
+        self._consumer.start(loop)
 
     def supervise(self) -> None:
-        """Restart consumer threads that died (huey logs which one)."""
-        if self._consumer is not None and not self._consumer.check_worker_health():
-            log.error("a lead queue worker thread had died and was restarted")
+        """Restart consumer threads that died."""
+        self._consumer.supervise()
 
     def stop(self) -> None:
         """Let the running job finish (bounded), then stop the threads; queued jobs stay in the queue."""
-        if self._consumer is not None:
-            self._consumer.shutdown_timeout = 10
-            self._consumer.stop(graceful=True)
-            self._consumer = None
+        self._consumer.stop()
 
     async def dead_letters(self) -> int:
         """How many entries were set aside (reported on /healthz)."""
         return await asyncio.to_thread(self.queue.dead_letters)
 
     def _run(self, work: Coroutine[Any, Any, T]) -> T:
-        if self._loop is None:
-            work.close()
-            raise RuntimeError("the lead worker was not started")
-        return asyncio.run_coroutine_threadsafe(work, self._loop).result(JOB_TIMEOUT_SECONDS)
+        return self._consumer.run(work)
 
     def _set_aside(self, name: str, args: tuple[Any, ...], reason: str) -> None:
         log.error("set aside a %s job: %s", name, reason)
@@ -109,11 +96,23 @@ class LeadWorker:
             log.info("a queued lead was already stored, or its user erased their data: skipped")
             return
         log.info("stored lead %d from the queue (%s)", saved.lead_id, "new" if saved.created else "updated")
+        self._apply_pending(job.sender_id)
         if self._notifier is not None:
             record = job.record()
             self.queue.enqueue(
                 ANNOUNCE_LEAD, saved.lead_id, job.sender_id, job.language, record.route, saved.created, record.profile
             )
+
+    def _apply_pending(self, sender_id: str) -> None:
+        if self._applications is None:
+            return
+        try:
+            made = self._run(self._applications.apply_pending(sender_id))
+        except StorageUnavailable:  # the interest stays recorded; the next stored lead of this user applies it
+            log.warning("earlier job interest not applied yet: database unavailable")
+            return
+        if made:
+            log.info("%d application(s) made from job interest shown before registering", made)
 
     def _announce(self, lead_id: int, sender_id: str, language: str, route: str, created: bool, profile: Any) -> None:
         if self._notifier is None:

@@ -114,6 +114,7 @@ def create_dashboard(settings: Settings, repository: Repository) -> Starlette:
         is_admin=is_admin,
     )
     admin.admin.state.repository = repository  # the mounted admin app is what its views see
+    admin.admin.state.queue_location = settings.queue_location  # publishing an opening queues its job alerts
     admin.add_view(LeadAdmin)
     admin.add_view(JobOpeningAdmin)
     admin.add_view(WorkflowView)

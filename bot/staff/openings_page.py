@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import cast
 
 from sqladmin import BaseView, expose
@@ -10,12 +12,15 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.opening_sheet import TEMPLATE_COLUMNS, template_csv, template_xlsx
-from bot.openings import NEXT, OpeningStore, StatusRefused
+from bot.openings import NEXT, PUBLISHED, OpeningStore, StatusRefused
 from bot.repository import Repository
 from bot.staff.audit import record
 from bot.staff.auth import current_staff
 from bot.staff.exports import XLSX_TYPE
 from bot.staff.roles import may
+from contract.queue import PUBLISH_ALERTS, open_alert_queue
+
+log = logging.getLogger(__name__)
 
 
 class OpeningsImportView(BaseView):
@@ -76,6 +81,8 @@ class OpeningsImportView(BaseView):
             return HTMLResponse("There is no such job opening.", status_code=404)
         except StatusRefused as refusal:
             return HTMLResponse(str(refusal), status_code=400)
+        if status == PUBLISHED:
+            await queue_alerts(request, opening_id)
         repository = cast(Repository, request.app.state.repository)
         target = f"job-opening {opening_id}"
         await record(repository, request, current_staff(request).email, f"job_opening_{status}", target)
@@ -83,6 +90,17 @@ class OpeningsImportView(BaseView):
         if back == "import":
             return RedirectResponse(str(request.url_for("admin:view-openings")), 303)
         return RedirectResponse(str(request.url_for("admin:details", identity="job-opening", pk=opening_id)), 303)
+
+
+async def queue_alerts(request: Request, opening_id: int) -> None:
+    """Ask the adapter's alert worker to hand out the opening's alerts now (it also finds them on its own)."""
+    location = getattr(request.app.state, "queue_location", None)
+    if not location:
+        return
+    try:
+        await asyncio.to_thread(lambda: open_alert_queue(location).enqueue(PUBLISH_ALERTS, opening_id))
+    except Exception as err:  # Redis or the queue file unreachable: the worker's recovery round still finds it
+        log.warning("alerts of opening %d not queued (%s): the worker finds them", opening_id, type(err).__name__)
 
 
 def _attachment(kind: str) -> dict[str, str]:
