@@ -192,24 +192,23 @@ class AlertOutbox:
     async def progress(self, opening_id: int) -> Progress:
         """The opening's delivery counts and answers."""
         async with self._repository.session() as session:
-            counts = dict(
-                (
-                    await session.execute(
-                        select(AlertDelivery.status, func.count())
-                        .where(AlertDelivery.opening_id == opening_id)
-                        .group_by(AlertDelivery.status)
-                    )
-                ).all()
-            )
-            answers = dict(
-                (
-                    await session.execute(
-                        select(AlertDelivery.response, func.count())
-                        .where(AlertDelivery.opening_id == opening_id)
-                        .group_by(AlertDelivery.response)
-                    )
-                ).all()
-            )
+            # Not dict(result): a Result has keys() (its column names), so dict() would read it as a mapping.
+            counts: dict[str, int] = {
+                status: count
+                for status, count in await session.execute(
+                    select(AlertDelivery.status, func.count())
+                    .where(AlertDelivery.opening_id == opening_id)
+                    .group_by(AlertDelivery.status)
+                )
+            }
+            answers: dict[str, int] = {
+                response: count
+                for response, count in await session.execute(
+                    select(AlertDelivery.response, func.count())
+                    .where(AlertDelivery.opening_id == opening_id)
+                    .group_by(AlertDelivery.response)
+                )
+            }
             applications = await session.scalar(
                 select(func.count()).select_from(Application).where(Application.opening_id == opening_id)
             )

@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.repository import Repository
 from bot.staff.accounts import StaffAccounts
 from bot.staff.admin_views import AuditLogAdmin, StaffUserAdmin
+from bot.staff.applicants_page import ApplicantsView
 from bot.staff.auth import SESSION_MAX_AGE, StaffAuthentication, is_admin
 from bot.staff.openings_page import OpeningsImportView, next_statuses
 from bot.staff.pages import WorkflowView
@@ -119,6 +120,7 @@ def create_dashboard(settings: Settings, repository: Repository) -> Starlette:
     admin.add_view(JobOpeningAdmin)
     admin.add_view(WorkflowView)
     admin.add_view(OpeningsImportView)
+    admin.add_view(ApplicantsView)
     admin.add_view(StaffUserAdmin)
     admin.add_view(AuditLogAdmin)
     return app

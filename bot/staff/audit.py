@@ -19,6 +19,7 @@ ACTIONS = (
     "export",
     "lead_view",
     "status_change",
+    "application_status",
     "job_opening_create",
     "job_opening_edit",
     "job_opening_delete",

@@ -22,6 +22,7 @@ RECRUITER_GRANTS: set[tuple[str, str]] = {
     ("job-opening", "create"),
     ("job-opening", "edit"),
     ("job-opening", "delete"),
+    ("job-opening", "shortlist"),  # the employer's shortlist (applicants_page.py): shared fields only
     ("overview", "list"),
     ("openings", "list"),
 }

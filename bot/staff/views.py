@@ -12,10 +12,13 @@ from sqlalchemy.orm import selectinload
 from starlette.requests import Request
 from starlette.responses import StreamingResponse
 
-from bot.matching import leads_for_opening, openings_by_id, openings_for_lead
+from bot.alert_outbox import AlertOutbox
+from bot.applications import STATUS_NAMES, ApplicationStore
+from bot.matching import leads_for_opening, openings_by_id, openings_for_lead, reason
 from bot.models import LEAD_STATUSES, JobOpening, Lead, User
 from bot.repository import Repository
 from bot.routes import JAPANESE_LEVEL_LABELS
+from bot.staff.applicants_page import NOTE_REQUIRED, next_statuses
 from bot.staff.audit import record
 from bot.staff.auth import current_staff
 from bot.staff.exports import export_response
@@ -202,9 +205,18 @@ class JobOpeningAdmin(ModelView, model=JobOpening):
     }
 
     async def details_context(self, request: Request) -> dict[str, Any]:
-        """The leads that fit this opening, ranked, each with its reason (bot/matching.py)."""
+        """The fitting leads, ranked with their reasons (bot/matching.py); the alerts' progress; the applicants."""
         repository = cast(Repository, request.app.state.repository)
-        return {"fitting_leads": await leads_for_opening(repository, int(request.path_params["pk"]))}
+        opening_id = int(request.path_params["pk"])
+        return {
+            "fitting_leads": await leads_for_opening(repository, opening_id),
+            "progress": await AlertOutbox(repository).progress(opening_id),
+            "applicants": await ApplicationStore(repository).applicants(opening_id),
+            "application_next": next_statuses,
+            "application_note_required": NOTE_REQUIRED,
+            "status_names": STATUS_NAMES,
+            "why": reason,
+        }
 
     async def export_data(
         self, data: list[Any], export_type: str = "csv", request: Request | None = None
