@@ -5,6 +5,7 @@ python-telegram-bot Bot sends; Telegram is faked at its HTTP edge."""
 from __future__ import annotations
 
 import itertools
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from telegram import Bot
 from telegram.request import HTTPXRequest
 
 from bot.alert_outbox import AlertOutbox
-from bot.alert_sender import AlertSender, quiet_until
+from bot.alert_sender import PER_CHAT_SECONDS, AlertSender, quiet_until
 from bot.alert_worker import AlertWorker
 from bot.alerts import AlertService
 from bot.i18n import Catalogs
@@ -241,6 +242,7 @@ async def test_a_timeout_is_never_resent_and_a_bad_gateway_is_retried(world: Wor
     statuses = sorted(d.status for s, d in found.items() if s != "107")
     assert statuses == ["pending", "unconfirmed"]  # the 502 waits for a retry; the timeout may have arrived
     world.clock.now += timedelta(seconds=11)
+    await asyncio.sleep(PER_CHAT_SECONDS)  # and the chat's one-a-second spacing, which counts real time
     await sender.drain(10)
     found = await world.deliveries()
     assert sorted(d.status for s, d in found.items() if s != "107") == ["sent", "unconfirmed"]
