@@ -12,7 +12,7 @@ LANGS     := ur ur_Latn
 MO_FILES  := $(foreach l,$(LANGS),locales/$(l)/LC_MESSAGES/messages.mo)
 RASA_DATA := nlu stories responses
 
-.PHONY: run run-prod test rasa-server model setup i18n i18n-compile lint eval bench clean
+.PHONY: run run-prod test rasa-server model setup i18n i18n-compile lint eval bench bench-alerts clean
 
 ## run: set up, train if needed, start Rasa and the assistant (terminal chat without TELEGRAM_BOT_TOKEN)
 run: setup model i18n-compile
@@ -43,9 +43,14 @@ eval: setup model
 	$(RASA) test nlu --nlu data/cv-data --domain domain.yml --config config.yml --cross-validation --folds 3 \
 	  --out data/results/cross-validation
 
-## bench: latency against load (adapter vs. Rasa direct), cold start, training time, memory
+## bench: latency against load (adapter vs. Rasa direct), cold start, training time, memory; then the alerts run
 bench: setup model i18n-compile
 	RASA_MODEL=$(MODEL) $(PY) -m bench.run
+	$(PY) -m bench.alerts
+
+## bench-alerts: only the alerts run (10,000 opted-in users, the adapter killed halfway and restarted)
+bench-alerts: setup i18n-compile
+	$(PY) -m bench.alerts
 
 setup: $(RASA_VENV)/.installed $(BOT_VENV)/.installed
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, insert, select, update
 
@@ -135,6 +135,8 @@ class AlertOutbox:
                     row.status, row.error = SKIPPED, "alerts off"
                 elif opening is None or opening.status != "published" or not opening.is_open:
                     row.status, row.error = SKIPPED, "opening closed"
+                elif _passed(opening.deadline, now):  # held by quiet hours or retries beyond its deadline
+                    row.status, row.error = SKIPPED, "deadline passed"
                 else:
                     row.status, row.claimed_at, row.attempts = SENDING, now, row.attempts + 1
                     return Claimed(row.id, row.sender_id, row.language, row.attempts, opening)
@@ -227,6 +229,12 @@ class AlertOutbox:
         """Erase the user's deliveries (/delete, retention)."""
         async with self._repository.session() as session:
             await session.execute(delete(AlertDelivery).where(AlertDelivery.sender_id == sender))
+
+
+def _passed(deadline: datetime | None, now: datetime) -> bool:
+    if deadline is None:
+        return False
+    return (deadline if deadline.tzinfo else deadline.replace(tzinfo=UTC)) < now  # SQLite: naive UTC
 
 
 def stale_before(now: datetime, seconds: float) -> datetime:

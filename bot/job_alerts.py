@@ -34,9 +34,9 @@ ALERT_FIELD = _("Field: %(field)s. Japanese needed: %(level)s")
 ALERT_SALARY = _("Salary: %(low)s to %(high)s a month")
 ALERT_DEADLINE = _("Apply by: %(date)s")
 ALERT_SHARING = _(
-    'If you tap "I\'m interested", our placement staff review your profile. If the employer shortlists you, '
-    "we share your name, age, city, education, field, Japanese result, work experience and whether you have a "
-    "passport with the employer, never your phone number."
+    'If you tap "I\'m interested", our placement staff review your profile. If they put you on the shortlist for '
+    "this employer, we share your name, age, city, education, field, Japanese result, work experience and whether "
+    "you have a passport with the employer, never your phone number."
 )
 ALERT_SAFETY = _(
     "This is not a job offer and does not promise a visa. Applying through us is free. Nobody may charge you for "
@@ -46,10 +46,10 @@ ALERT_SAFETY = _(
 INTERESTED_BUTTON = _("I'm interested")
 NOT_FOR_ME_BUTTON = _("Not for me")
 APPLIED = _(
-    "Thank you: you applied for %(title)s (%(employer)s). Next steps: our placement staff review your profile "
-    "and contact you here or by phone if the employer shortlists you. This is not a job offer yet. Applying is "
-    "free, and nobody may charge you for this job or its visa: if anyone asks you for money for it, do not pay, "
-    "and tell us. /mydata shows your applications."
+    "Thank you: you applied for %(title)s (%(employer)s). Next steps: our placement staff review your profile; if "
+    "they shortlist you for the employer, they send the employer the details you agreed to share and contact you "
+    "here or by phone. This is not a job offer yet. Applying is free, and nobody may charge you for this job or its "
+    "visa: if anyone asks you for money for it, do not pay, and tell us. /mydata shows your applications."
 )
 ALREADY_APPLIED = _(
     "You already applied for %(title)s on %(date)s; nothing more to do. Our staff contact you if you are shortlisted."

@@ -4,8 +4,8 @@ python-telegram-bot Bot sends; Telegram is faked at its HTTP edge."""
 
 from __future__ import annotations
 
-import itertools
 import asyncio
+import itertools
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass

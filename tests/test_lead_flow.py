@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.alerts import ALERTS_OFFER
 from bot.dialogue import DialogueClient
 from bot.i18n import Catalogs
 from bot.replies import Renderer
@@ -59,8 +60,9 @@ async def test_english_registration_with_wrong_answers(make_harness: Any, rasa_u
     assert "Ali Raza" in summary and "+923001234567" in summary and "Bachelor's degree" in summary
     assert confirm == expected(catalogs, "en", "utter_confirm_profile")
     await harness.send(callback_update(user, "/affirm"))
-    saved, advice = harness.telegram.texts()[-2:]
+    saved, advice, alerts = harness.telegram.texts()[-3:]
     assert "registration is saved" in saved and "Engineer/Specialist" in advice
+    assert alerts == ALERTS_OFFER  # then the job-alerts consent, a question of its own
 
     repository = Repository(harness.settings.database_url)
 
@@ -98,7 +100,8 @@ async def test_urdu_registration_is_stored_in_postgresql(
     await harness.send(message_update(user, "3"))
     await harness.send(callback_update(user, "no"))
     await harness.send(message_update(user, "جی ہاں"))
-    assert harness.telegram.texts()[-2:] == [r.text for r in Renderer(catalogs).saved("ur", "ssw_ready", False)]
+    saved = [r.text for r in Renderer(catalogs).saved("ur", "ssw_ready", False)]
+    assert harness.telegram.texts()[-3:] == [*saved, Renderer(catalogs).translator("ur")(ALERTS_OFFER)]
     repository = Repository(postgres_url)
 
     async def stored() -> bool:

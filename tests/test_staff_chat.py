@@ -139,7 +139,8 @@ async def test_handoff_times_out(make_harness: Any) -> None:
 async def test_new_leads_are_announced_without_phone_in_a_group(make_harness: Any, tmp_path: Path) -> None:
     group = await make_harness(scripted_rasa([]), env={"STAFF_CHAT_ID": str(STAFF_GROUP)})
     await group.send(message_update(304, "yes save it"))
-    assert "registration is saved" in group.telegram.texts()[-2], "the user hears it before staff do"
+    assert "registration is saved" in group.telegram.texts()[-3], "the user hears it before staff do"
+    assert "One more question" in group.telegram.texts()[-1]  # the job-alerts question
 
     async def announced(harness: Any, chat: int) -> bool:
         return any(int(p["chat_id"]) == chat for p in harness.telegram.sent())
