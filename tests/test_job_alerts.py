@@ -9,6 +9,7 @@ import asyncio
 import json
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -231,4 +232,28 @@ async def test_the_alerts_question_ends_the_registration(make_harness: Any, tmp_
     # Already subscribed: not asked again.
     await harness.send(callback_update(801, "/affirm"))
     assert offer_start not in texts_to(harness, 801)[-1]
+    await repository.dispose()
+
+
+async def test_quiet_hours_hold_the_alerts_in_the_queue(make_harness: Any, tmp_path: Path) -> None:
+    now_in_pakistan = (datetime.now(UTC) + timedelta(hours=5)).hour
+    quiet = f"{now_in_pakistan}-{(now_in_pakistan + 2) % 24}"  # quiet hours that include this very moment
+    queue = f"sqlite:///{tmp_path / 'queue.db'}"
+    database_url = f"sqlite:///{tmp_path / 'quiet.db'}"
+    env = {"DATABASE_URL": database_url, "QUEUE_URL": queue, "ALERT_QUIET_HOURS": quiet}
+    harness: Harness = await make_harness(ScriptedRasa().client(), env)
+    worker = harness.application.bot_data["alert_worker"]
+    worker.start(asyncio.get_running_loop())
+    repository = Repository(database_url)
+    await LeadService(repository).store(job("901", japanese_level="jlpt_n4"))
+    await harness.send(callback_update(901, ALERTS_ON))
+    opening = await publish(repository)
+    await asyncio.to_thread(open_alert_queue(queue).enqueue, PUBLISH_ALERTS, opening)
+
+    async def held() -> bool:
+        return await asyncio.to_thread(worker.queue.huey.storage.schedule_size) == 1
+
+    await eventually(held)  # the send job waits in the queue's schedule until the quiet hours end
+    assert await count(repository, AlertDelivery, status="pending") == 1
+    assert [p for p in harness.telegram.sent() if "New job opening" in str(p.get("text", ""))] == []
     await repository.dispose()
