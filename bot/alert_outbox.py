@@ -86,6 +86,9 @@ class AlertOutbox:
             if opening.alerts_started_at is not None:
                 return 0
             opening.alerts_started_at = now
+            already = set(
+                await session.scalars(select(AlertDelivery.sender_id).where(AlertDelivery.opening_id == opening_id))
+            )  # none, unless the opening's start mark was cleared by hand: nobody gets a second copy
             candidates = await session.execute(
                 select(Lead, User.sender_id, Preference.language)
                 .join(User, User.id == Lead.user_id)
@@ -96,6 +99,7 @@ class AlertOutbox:
                     AlertSubscription.blocked_at.is_(None),
                     Lead.field == opening.field,
                     Lead.status.not_in(("rejected", "placed")),
+                    Lead.source == "telegram",  # alerts go out on Telegram; a terminal-chat user has no chat there
                 )
                 .order_by(Lead.id)
             )
@@ -112,7 +116,7 @@ class AlertOutbox:
                     "response": "",
                 }
                 for lead, sender, chosen in candidates
-                if fits(lead, opening, now)
+                if sender not in already and fits(lead, opening, now)
             ]
             if rows:
                 await session.execute(insert(AlertDelivery), rows)
@@ -139,7 +143,9 @@ class AlertOutbox:
                     row.status, row.error = SKIPPED, "deadline passed"
                 else:
                     row.status, row.claimed_at, row.attempts = SENDING, now, row.attempts + 1
-                    return Claimed(row.id, row.sender_id, row.language, row.attempts, opening)
+                    chosen = await session.get(Preference, row.sender_id)  # the language as it is now
+                    language = chosen.language if chosen is not None else row.language
+                    return Claimed(row.id, row.sender_id, language, row.attempts, opening)
                 await session.flush()
         return None
 
@@ -161,7 +167,8 @@ class AlertOutbox:
         """Put a delivery back to wait until `not_before` (Telegram asked us to slow down, or the network failed)."""
         async with self._repository.session() as session:
             row = await session.get(AlertDelivery, delivery_id)
-            if row is not None and row.status == SENDING:
+            # "unconfirmed" too: a recovery round may have settled a claim whose request was still being retried
+            if row is not None and row.status in (SENDING, UNCONFIRMED):
                 row.status, row.not_before, row.error = PENDING, not_before, error[:200]
                 if not count_attempt:
                     row.attempts = max(0, row.attempts - 1)

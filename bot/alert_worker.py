@@ -26,7 +26,7 @@ from bot.alert_sender import AlertSender
 from bot.consumer import QueueConsumer
 from bot.job_alerts import alert_message
 from bot.replies import Renderer
-from bot.repository import Repository, StorageUnavailable
+from bot.repository import Repository, StorageRejected, StorageUnavailable
 from bot.telegram_send import TelegramMessenger
 from contract.queue import PUBLISH_ALERTS, SEND_ALERTS, Queue, open_alert_queue
 
@@ -78,22 +78,34 @@ class AlertWorker:
             return
         if settled:
             log.warning("%d job alert(s) were being sent when a process stopped: marked unconfirmed", settled)
-        for opening_id in unstarted:
-            self.queue.enqueue(PUBLISH_ALERTS, opening_id)
+        try:
+            for opening_id in unstarted:
+                self.queue.enqueue(PUBLISH_ALERTS, opening_id)
+        except Exception as err:  # the queue's store unreachable: the next round tries again
+            log.warning("job alerts not queued (%s): retried next round", type(err).__name__)
+            return
         if due is not None and not unstarted:
             self._kick()
 
     def _kick(self, delay: float | None = None) -> None:
-        """Enqueue a send job unless this process already has one waiting."""
+        """Enqueue a send job unless this process already has one waiting (counted once it is queued)."""
         with self._lock:
             if self._queued:
                 return
             self._queued += 1
-        self.queue.enqueue(SEND_ALERTS, delay=delay)
+        try:
+            self.queue.enqueue(SEND_ALERTS, delay=delay)
+        except Exception as err:  # the queue's store unreachable or locked: the next recovery round kicks again
+            with self._lock:
+                self._queued -= 1
+            log.warning("job alerts send job not queued (%s): retried next round", type(err).__name__)
 
     def _publish(self, opening_id: int) -> None:
         try:
             made = self._consumer.run(self._outbox.fan_out(int(opening_id)))
+        except StorageRejected as err:  # retrying cannot help; nothing was written (one transaction)
+            log.error("job alerts of opening %s refused by the database (%s): not handed out", opening_id, err)
+            return
         except StorageUnavailable as err:
             log.warning("job alerts not handed out yet (%s); retrying", type(err).__name__)
             raise RetryTask(delay=RETRY_SECONDS) from err

@@ -7,13 +7,14 @@ exactly a stop word and no registration form is under way (inside the form the f
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 
 from bot.bounded import BoundedMap
 from bot.dialogue import Button
-from bot.models import AlertDelivery, AlertSubscription, utcnow
+from bot.models import AlertDelivery, AlertSubscription, User, utcnow
 from bot.replies import Rendered, Renderer, replace_buttons
 from bot.repository import Repository, StorageUnavailable
 from bot.texts import _
@@ -25,7 +26,9 @@ ALERTS_ON, ALERTS_OFF = f"{ALERTS_PAYLOAD_PREFIX}on", f"{ALERTS_PAYLOAD_PREFIX}o
 ALERTS_DECLINE = f"{ALERTS_PAYLOAD_PREFIX}no"  # "No, thanks" to the question at the end of the registration
 # Exactly these words (after trimming, any case, final punctuation ignored) unsubscribe: English, Urdu, Roman Urdu.
 STOP_WORDS = frozenset(
-    {"stop", "unsubscribe", "بند", "بند کریں", "بند کرو", "روکیں", "band", "band karo", "band karen"}
+    {"stop", "unsubscribe", "stop alerts", "stop job alerts", "alerts off", "stop messages"}
+    | {"band", "band karo", "band karen", "band kar do", "band kardo", "band kar dein", "alerts band karo"}
+    | {"بند", "بند کریں", "بند کرو", "بند کر دیں", "بند کر دو", "روکیں", "اسٹاپ", "سٹاپ"}
 )
 # The whole message answering the question at the end of the registration, typed instead of tapped.
 YES_WORDS = frozenset(
@@ -51,6 +54,7 @@ ALERTS_TURN_ON = _("Turn job alerts on")
 ALERTS_TURN_OFF = _("Turn job alerts off")
 ALERTS_STOPPED = _("Done: you will get no more job alerts. Use /alerts to turn them on again.")
 ALERTS_IN_MY_DATA = _("Job alerts: on (since %(since)s). Use /alerts to turn them off.")
+ALERTS_SENT_IN_MY_DATA = _("Job alerts we have sent you, and your answers to them, are kept: %(count)s.")
 ALERTS_OFFER = _(
     "One more question, separate from your registration: may I send you a message when a job opening that fits "
     "your profile is published? At most one message per opening, never at night; send \"stop\" at any time."
@@ -164,11 +168,30 @@ class AlertService:
             await session.execute(delete(AlertDelivery).where(AlertDelivery.sender_id == sender))
 
     async def my_data(self, sender: str, language: str) -> list[Rendered]:
-        """The /mydata line about alerts (nothing when they are off)."""
+        """The /mydata lines about alerts: since when they are on, and how many were sent (nothing if none)."""
         try:
             row = await self.subscribed(sender)
+            async with self._repository.session() as session:
+                sent = await session.scalar(
+                    select(func.count()).select_from(AlertDelivery).where(AlertDelivery.sender_id == sender)
+                )
         except StorageUnavailable:
             return []
-        if row is None:
-            return []
-        return [self._renderer.text(language, ALERTS_IN_MY_DATA, since=self._renderer.date(language, row.changed_at))]
+        lines = []
+        if row is not None:
+            since = self._renderer.date(language, row.changed_at)
+            lines.append(self._renderer.text(language, ALERTS_IN_MY_DATA, since=since))
+        if sent:
+            lines.append(self._renderer.text(language, ALERTS_SENT_IN_MY_DATA, count=sent))
+        return lines
+
+    async def purge_older_than(self, before: datetime) -> int:
+        """Retention: the alert consent of someone who never registered and has not touched it since `before`."""
+        registered = select(User.sender_id)
+        async with self._repository.session() as session:
+            result = await session.execute(
+                delete(AlertSubscription).where(
+                    AlertSubscription.changed_at < before, AlertSubscription.sender_id.not_in(registered)
+                )
+            )
+            return int(getattr(result, "rowcount", 0) or 0)

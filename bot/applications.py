@@ -8,7 +8,7 @@ two taps race). A user who tapped "I'm interested" before having a profile appli
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,12 +17,13 @@ from sqlalchemy.orm import selectinload
 from bot.models import AlertDelivery, Application, ApplicationEvent, JobOpening, Lead, User, utcnow
 from bot.repository import Repository, StorageRejected
 
-APPLIED, SHORTLISTED, INTERVIEW, SELECTED, NOT_SELECTED = (
+APPLIED, SHORTLISTED, INTERVIEW, SELECTED, NOT_SELECTED, WITHDRAWN = (
     "applied",
     "shortlisted",
     "interview",
     "selected",
     "not_selected",
+    "withdrawn",  # the user tapped "Not for me" before staff took it further ("I'm interested" reopens it)
 )
 WORKFLOW: dict[str, tuple[str, ...]] = {
     APPLIED: (SHORTLISTED, NOT_SELECTED),
@@ -30,6 +31,7 @@ WORKFLOW: dict[str, tuple[str, ...]] = {
     INTERVIEW: (SELECTED, NOT_SELECTED),
     SELECTED: (),
     NOT_SELECTED: (),
+    WITHDRAWN: (),
 }
 STATUS_NAMES = {
     APPLIED: "applied",
@@ -37,6 +39,7 @@ STATUS_NAMES = {
     INTERVIEW: "interview",
     SELECTED: "selected",
     NOT_SELECTED: "not selected",
+    WITHDRAWN: "withdrawn by the user",
 }
 # What a user agrees, by tapping "I'm interested", may reach the employer (the alert says so): never the phone
 # number, the Telegram id or anything else of the profile.
@@ -77,23 +80,28 @@ class ApplicationStore:
         self._repository = repository
 
     async def open_opening(self, opening_id: int) -> JobOpening:
-        """The opening if it is published and open; raises OpeningUnavailable."""
+        """The opening if it is published, open and its deadline has not passed; raises OpeningUnavailable."""
         async with self._repository.session() as session:
             opening = await session.get(JobOpening, opening_id)
-        if opening is None or opening.status != "published" or not opening.is_open:
+        if opening is None or opening.status != "published" or not opening.is_open or _passed(opening.deadline):
             raise OpeningUnavailable(f"job opening {opening_id} is not open")
         return opening
 
-    async def respond(self, sender: str, opening_id: int, response: str) -> bool:
-        """Record the user's answer on the alert's buttons; False if we never sent them this alert."""
+    async def touch(self, sender: str) -> None:
+        """A tap on an alert is activity too (retention counts from it; it shows the bot is not blocked)."""
+        await self._repository.touch(sender)
+
+    async def alerted(self, sender: str, opening_id: int) -> bool:
+        """Whether we sent the user this opening's alert (its buttons are theirs to tap)."""
         async with self._repository.session() as session:
-            delivery = await session.scalar(
-                select(AlertDelivery).where(AlertDelivery.opening_id == opening_id, AlertDelivery.sender_id == sender)
-            )
-            if delivery is None:
-                return False
-            delivery.response = response
-            return True
+            return await _delivery(session, sender, opening_id) is not None
+
+    async def respond(self, sender: str, opening_id: int, response: str) -> None:
+        """Record the user's answer on the alert's buttons."""
+        async with self._repository.session() as session:
+            delivery = await _delivery(session, sender, opening_id)
+            if delivery is not None:
+                delivery.response = response
 
     async def apply(self, sender: str, opening_id: int) -> Applied | None:
         """Apply the user's lead to the opening (once); None when the user has no lead yet."""
@@ -104,6 +112,10 @@ class ApplicationStore:
                 if lead is None:
                     return None
                 found = await _application(session, opening_id, lead.id)
+                if found is not None and found.status == WITHDRAWN:  # "Not for me", then interested again
+                    session.add(ApplicationEvent(application_id=found.id, from_status=WITHDRAWN, to_status=APPLIED))
+                    found.status, found.updated_at = APPLIED, utcnow()
+                    return Applied(found.id, True, found.created_at, opening)
                 if found is not None:
                     return Applied(found.id, False, found.created_at, opening)
                 row = Application(opening_id=opening_id, lead_id=lead.id, sender_id=sender, status=APPLIED)
@@ -119,6 +131,18 @@ class ApplicationStore:
             if found is None:
                 raise
             return Applied(found.id, False, found.created_at, opening)
+
+    async def withdraw(self, sender: str, opening_id: int) -> Application | None:
+        """ "Not for me" after "I'm interested": an application still waiting for review is withdrawn; one staff
+        took further is kept (the caller says so). None: there was no application."""
+        async with self._repository.session() as session:
+            row = await session.scalar(
+                select(Application).where(Application.sender_id == sender, Application.opening_id == opening_id)
+            )
+            if row is not None and row.status == APPLIED:
+                session.add(ApplicationEvent(application_id=row.id, from_status=APPLIED, to_status=WITHDRAWN))
+                row.status, row.updated_at = WITHDRAWN, utcnow()
+            return row
 
     async def apply_pending(self, sender: str) -> int:
         """After a lead is stored: apply to the open openings the user said "I'm interested" to before."""
@@ -189,6 +213,22 @@ class ApplicationStore:
             await session.execute(delete(ApplicationEvent).where(ApplicationEvent.application_id.in_(ids)))
             result = await session.execute(delete(Application).where(Application.sender_id == sender))
             return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def _delivery(session: AsyncSession, sender: str, opening_id: int) -> AlertDelivery | None:
+    return await session.scalar(
+        select(AlertDelivery).where(
+            AlertDelivery.opening_id == opening_id,
+            AlertDelivery.sender_id == sender,
+            AlertDelivery.status.in_(("sent", "unconfirmed")),  # an alert the user may have seen
+        )
+    )
+
+
+def _passed(deadline: datetime | None) -> bool:
+    if deadline is None:
+        return False
+    return (deadline if deadline.tzinfo else deadline.replace(tzinfo=UTC)) < utcnow()  # SQLite: naive UTC
 
 
 async def _lead_of(sender: str, session: AsyncSession) -> Lead | None:

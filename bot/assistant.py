@@ -140,7 +140,6 @@ class Assistant:
             return stopped
         if await self._relayed_to_staff(user, message):
             return []
-        self._parts.background.spawn(self._touch(user))
         return await self._ask(user, message, language, safety=needs_safety_note(message))
 
     async def _relayed_to_staff(self, user: User, text: str) -> bool:
@@ -220,6 +219,7 @@ class Assistant:
     async def _ask(self, user: User, text: str, language: str, safety: bool = False) -> list[Rendered]:
         """Ask the engine; `safety`: the message is about paying, agents, guarantees, documents or the wrong
         status, so the anti-fraud note is added unless the answer is the fraud answer itself."""
+        self._parts.background.spawn(self._touch(user))  # typed or tapped, it is the user's activity
         try:
             # The action server queues a confirmed lead with these (contract/queue.py).
             metadata = {"language": language, "source": self._parts.source}

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from babel.dates import format_date
 from babel.numbers import format_currency
 
-from bot.applications import INTERESTED, NOT_FOR_ME, ApplicationStore, OpeningUnavailable
+from bot.applications import INTERESTED, NOT_FOR_ME, WITHDRAWN, ApplicationStore, OpeningUnavailable
 from bot.dialogue import Button
 from bot.models import JobOpening
 from bot.replies import BABEL_LOCALES, Rendered, Renderer
@@ -32,6 +32,8 @@ ALERT_HEADER = _("New job opening that fits your profile:")
 ALERT_JOB = _("%(title)s, %(employer)s, %(location)s")
 ALERT_FIELD = _("Field: %(field)s. Japanese needed: %(level)s")
 ALERT_SALARY = _("Salary: %(low)s to %(high)s a month")
+ALERT_SALARY_FROM = _("Salary: from %(low)s a month")
+ALERT_SALARY_UP_TO = _("Salary: up to %(high)s a month")
 ALERT_DEADLINE = _("Apply by: %(date)s")
 ALERT_SHARING = _(
     'If you tap "I\'m interested", our placement staff review your profile. If they put you on the shortlist for '
@@ -58,6 +60,14 @@ REGISTER_FIRST = _(
     "To apply, we first need your profile (a few questions). Once you have registered, your interest in "
     "%(title)s counts as your application."
 )
+NOT_FOR_ME_WITHDRAWN = _(
+    "Noted: not for you. Your application for %(title)s is withdrawn, and our staff will not send your details to "
+    'the employer. If you change your mind, tap "I\'m interested" again while the opening is open.'
+)
+NOT_FOR_ME_KEPT = _(
+    "Noted. Your application for %(title)s is already with our staff (%(status)s), so it stays as it is; to "
+    "withdraw it, ask to talk to a person."
+)
 NOT_FOR_ME_NOTED = _(
     "Noted: not for you. You will still get alerts about other openings that fit (send /alerts to stop)."
 )
@@ -71,6 +81,7 @@ APPLICATION_STATUS_LABELS = {
     "interview": _("interview"),
     "selected": _("selected"),
     "not_selected": _("not selected"),
+    "withdrawn": _("withdrawn by you"),
 }
 JOBS_STORAGE_DOWN = _("Sorry, I cannot save your answer just now. Please tap the button again in a few minutes.")
 
@@ -90,10 +101,14 @@ def alert_message(renderer: Renderer, language: str, opening: JobOpening) -> Ren
             "level": renderer.value(language, opening.japanese_level, "japanese_level"),
         },
     ]
-    if opening.salary_min_yen and opening.salary_max_yen:
-        low = format_currency(opening.salary_min_yen, "JPY", locale=locale)
-        high = format_currency(opening.salary_max_yen, "JPY", locale=locale)
-        lines.append(translate(ALERT_SALARY) % {"low": low, "high": high})
+    low, high = opening.salary_min_yen, opening.salary_max_yen
+    if low or high:
+        salary = ALERT_SALARY if low and high else ALERT_SALARY_FROM if low else ALERT_SALARY_UP_TO
+        yen = {
+            "low": format_currency(low or 0, "JPY", locale=locale),
+            "high": format_currency(high or 0, "JPY", locale=locale),
+        }
+        lines.append(translate(salary) % yen)
     if opening.deadline:
         lines.append(translate(ALERT_DEADLINE) % {"date": format_date(opening.deadline, "long", locale=locale)})
     lines += ["", translate(ALERT_SHARING), translate(ALERT_SAFETY)]
@@ -118,10 +133,14 @@ class JobInterest:
             return [self._renderer.text(language, UNKNOWN_ALERT)]
         interested, opening_id = parsed.group(1) == "yes", int(parsed.group(2))
         try:
-            if not await self._applications.respond(sender, opening_id, INTERESTED if interested else NOT_FOR_ME):
+            await self._applications.touch(sender)
+            if not await self._applications.alerted(sender, opening_id):
                 return [self._renderer.text(language, UNKNOWN_ALERT)]
+            if interested:
+                await self._applications.open_opening(opening_id)  # a refused interest is not recorded
+            await self._applications.respond(sender, opening_id, INTERESTED if interested else NOT_FOR_ME)
             if not interested:
-                return [self._renderer.text(language, NOT_FOR_ME_NOTED)]
+                return await self._not_for_me(sender, language, opening_id)
             applied = await self._applications.apply(sender, opening_id)
         except OpeningUnavailable:
             return [self._renderer.text(language, OPENING_GONE)]
@@ -137,6 +156,16 @@ class JobInterest:
             return [self._renderer.text(language, ALREADY_APPLIED, title=applied.opening.title, date=date)]
         opening = applied.opening
         return [self._renderer.text(language, APPLIED, title=opening.title, employer=opening.employer)]
+
+    async def _not_for_me(self, sender: str, language: str, opening_id: int) -> list[Rendered]:
+        application = await self._applications.withdraw(sender, opening_id)
+        if application is None:
+            return [self._renderer.text(language, NOT_FOR_ME_NOTED)]
+        title = next((o.title for a, o in await self._applications.of_sender(sender) if a.id == application.id), "")
+        if application.status == WITHDRAWN:
+            return [self._renderer.text(language, NOT_FOR_ME_WITHDRAWN, title=title)]
+        status = self._renderer.translator(language)(APPLICATION_STATUS_LABELS.get(application.status, ""))
+        return [self._renderer.text(language, NOT_FOR_ME_KEPT, title=title, status=status)]
 
     async def my_data(self, sender: str, language: str) -> list[Rendered]:
         """The /mydata lines about applications (nothing when there are none)."""

@@ -13,7 +13,7 @@ OPENING_STATUSES = ("draft", "published", "closed")
 # An alert's delivery: waiting, being sent, sent; or failed, blocked (403), skipped (opted out since),
 # unconfirmed (the process died while the request was in flight: never resent, so never twice).
 DELIVERY_STATUSES = ("pending", "sending", "sent", "failed", "blocked", "skipped", "unconfirmed")
-APPLICATION_STATUSES = ("applied", "shortlisted", "interview", "selected", "not_selected")
+APPLICATION_STATUSES = ("applied", "shortlisted", "interview", "selected", "not_selected", "withdrawn")
 
 
 def utcnow() -> datetime:

@@ -156,6 +156,7 @@ class PrivacyService:
         for sender in senders:
             await self.erase(sender)
         await self._languages.purge_older_than(before)
+        await self._alerts.purge_older_than(before)
         # Conversations of users who never registered (or whose lead was erased) follow the same period.
         await self._history.purge_silent(before)
         await self._handoffs.purge_closed_before(before)

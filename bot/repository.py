@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import selectinload
 
 from bot.models import (
     LEAD_STATUSES,
+    AlertSubscription,
     Erasure,
     JobOpening,
     Lead,
@@ -128,11 +129,17 @@ class Repository:
             return await _submitted(session, sender_id, form_run)
 
     async def touch(self, sender_id: str) -> None:
-        """Note that a registered user was active now (the retention period counts from here)."""
+        """Note that a user was active now: the retention period of a registered user counts from here, and
+        a user Telegram said had blocked the bot (job alerts, 403) has evidently unblocked it."""
         async with self.session() as session:
             user = await session.scalar(select(User).where(User.sender_id == sender_id))
             if user is not None:
                 user.last_seen = utcnow()
+            await session.execute(
+                update(AlertSubscription)
+                .where(AlertSubscription.sender_id == sender_id, AlertSubscription.blocked_at.is_not(None))
+                .values(blocked_at=None)
+            )
 
     async def inactive_senders(self, before: datetime) -> list[str]:
         """Registered users whose last message is older than `before`."""

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import partial
 
+import httpx
 from telegram import (
     Bot,
     InlineKeyboardButton,
@@ -18,6 +20,7 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.alert_sender import Blocked, Refused, SlowDown, Uncertain, Unreachable
 from bot.replies import Rendered
@@ -111,9 +114,13 @@ class TelegramMessenger:
         except Forbidden as err:
             raise Blocked(str(err)) from err
         except RetryAfter as err:
-            wait = err.retry_after
+            with warnings.catch_warnings():  # PTB 22 warns that retry_after becomes a timedelta; both are read
+                warnings.simplefilter("ignore", PTBDeprecationWarning)
+                wait = err.retry_after
             raise SlowDown(wait.total_seconds() if isinstance(wait, timedelta) else float(wait)) from err
         except TimedOut as err:
+            if isinstance(err.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout) or "Pool timeout" in str(err):
+                raise Unreachable("connect timeout") from err  # the request never left: safe to try again
             raise Uncertain(str(err)) from err
         except BadRequest as err:
             raise Refused(str(err)[:150]) from err

@@ -251,7 +251,7 @@ async def test_quiet_hours_hold_the_alerts_in_the_queue(make_harness: Any, tmp_p
     await asyncio.to_thread(open_alert_queue(queue).enqueue, PUBLISH_ALERTS, opening)
 
     async def held() -> bool:
-        return await asyncio.to_thread(worker.queue.huey.storage.schedule_size) == 1
+        return bool(await asyncio.to_thread(worker.queue.huey.storage.schedule_size) == 1)
 
     await eventually(held)  # the send job waits in the queue's schedule until the quiet hours end
     assert await count(repository, AlertDelivery, status="pending") == 1

@@ -169,7 +169,13 @@ class JobOpeningAdmin(ModelView, model=JobOpening):
         AllUniqueStringValuesFilter(JobOpening.status, title="Status"),
     ]
     # Status changes go through the opening's page (publish, close); the demand-sheet columns through imports.
-    form_excluded_columns: ClassVar[Any] = [JobOpening.created_at, JobOpening.status, *SHEET_ONLY]
+    # alerts_started_at is the alert worker's own mark (set once when the alerts are handed out), never edited.
+    form_excluded_columns: ClassVar[Any] = [
+        JobOpening.created_at,
+        JobOpening.status,
+        JobOpening.alerts_started_at,
+        *SHEET_ONLY,
+    ]
     details_template = "opening_details.html"
     create_template = "staff_create.html"
     edit_template = "staff_edit.html"
