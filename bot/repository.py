@@ -129,17 +129,11 @@ class Repository:
             return await _submitted(session, sender_id, form_run)
 
     async def touch(self, sender_id: str) -> None:
-        """Note that a user was active now: the retention period of a registered user counts from here, and
-        a user Telegram said had blocked the bot (job alerts, 403) has evidently unblocked it."""
+        """The user was active now: retention counts from here, and a 403 block (job alerts) is evidently over."""
         async with self.session() as session:
-            user = await session.scalar(select(User).where(User.sender_id == sender_id))
-            if user is not None:
-                user.last_seen = utcnow()
-            await session.execute(
-                update(AlertSubscription)
-                .where(AlertSubscription.sender_id == sender_id, AlertSubscription.blocked_at.is_not(None))
-                .values(blocked_at=None)
-            )
+            await session.execute(update(User).where(User.sender_id == sender_id).values(last_seen=utcnow()))
+            blocked = (AlertSubscription.sender_id == sender_id, AlertSubscription.blocked_at.is_not(None))
+            await session.execute(update(AlertSubscription).where(*blocked).values(blocked_at=None))
 
     async def inactive_senders(self, before: datetime) -> list[str]:
         """Registered users whose last message is older than `before`."""
