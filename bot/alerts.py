@@ -44,7 +44,8 @@ OFFER_MEMORY = 10_000
 
 ALERTS_ARE_ON = _(
     "Job alerts are ON: when an opening that fits your profile is published, I send you one message about it. "
-    'Nobody may charge you for a job. Send "stop" or use /alerts to turn them off.'
+    "Applying through us is free; nobody may charge you for the job or the visa itself. "
+    'Send "stop" or use /alerts to turn them off.'
 )
 ALERTS_ARE_OFF = _(
     "Job alerts are OFF. Turn them on to get one message when an opening that fits your profile is published "

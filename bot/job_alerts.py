@@ -19,7 +19,7 @@ from babel.numbers import format_currency
 from bot.applications import INTERESTED, NOT_FOR_ME, WITHDRAWN, ApplicationStore, OpeningUnavailable
 from bot.dialogue import Button
 from bot.models import JobOpening
-from bot.replies import BABEL_LOCALES, Rendered, Renderer
+from bot.replies import BABEL_LOCALES, Rendered, Renderer, replace_buttons
 from bot.repository import StorageUnavailable
 from bot.texts import _
 
@@ -159,11 +159,15 @@ class JobInterest:
 
     async def _not_for_me(self, sender: str, language: str, opening_id: int) -> list[Rendered]:
         application = await self._applications.withdraw(sender, opening_id)
+        # The alert's buttons are gone; a change of mind keeps its way back while the opening is open.
+        again = (
+            Button(self._renderer.translator(language)(INTERESTED_BUTTON), f"{JOB_PAYLOAD_PREFIX}yes:{opening_id}"),
+        )
         if application is None:
-            return [self._renderer.text(language, NOT_FOR_ME_NOTED)]
+            return [replace_buttons(self._renderer.text(language, NOT_FOR_ME_NOTED), again)]
         title = next((o.title for a, o in await self._applications.of_sender(sender) if a.id == application.id), "")
         if application.status == WITHDRAWN:
-            return [self._renderer.text(language, NOT_FOR_ME_WITHDRAWN, title=title)]
+            return [replace_buttons(self._renderer.text(language, NOT_FOR_ME_WITHDRAWN, title=title), again)]
         status = self._renderer.translator(language)(APPLICATION_STATUS_LABELS.get(application.status, ""))
         return [self._renderer.text(language, NOT_FOR_ME_KEPT, title=title, status=status)]
 

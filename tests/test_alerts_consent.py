@@ -70,7 +70,7 @@ async def test_alerts_on_off_stop_mydata_delete(make_harness: Any) -> None:
     await harness.send(callback_update(71, ALERTS_ON))
     assert (
         "Job alerts are ON" in harness.telegram.texts()[-1]
-        and "Nobody may charge you for a job" in harness.telegram.texts()[-1]
+        and "nobody may charge you for the job or the visa itself" in harness.telegram.texts()[-1]
     )
     assert [b["callback_data"] for b in harness.telegram.keyboards()[-1]] == [ALERTS_OFF]
     row = await subscription(repository, "71")

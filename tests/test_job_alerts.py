@@ -159,6 +159,7 @@ async def test_not_for_me_forged_buttons_and_a_closed_opening(
     await eventually(delivered)
     await harness.send(callback_update(601, f"job:no:{opening}", message_id=8001))
     assert "Noted: not for you" in texts_to(harness, 601)[-1]
+    assert [b["callback_data"] for b in harness.telegram.keyboards()[-1]] == [f"job:yes:{opening}"]  # a way back
     for forged in (f"job:yes:{opening + 100}", "job:yes:abc", "job:maybe:1", "job:" + "9" * 60):
         await harness.send(callback_update(601, forged))
         assert "I cannot find that job alert" in texts_to(harness, 601)[-1]
