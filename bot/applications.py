@@ -174,6 +174,17 @@ class ApplicationStore:
             )
             return [(application, opening) for application, opening in rows]
 
+    async def of_lead(self, lead_id: int) -> list[tuple[Application, JobOpening]]:
+        """A lead's applications with their openings, newest first (the lead's page)."""
+        async with self._repository.session() as session:
+            rows = await session.execute(
+                select(Application, JobOpening)
+                .join(JobOpening, JobOpening.id == Application.opening_id)
+                .where(Application.lead_id == lead_id)
+                .order_by(Application.id.desc())
+            )
+            return [(application, opening) for application, opening in rows]
+
     async def applicants(self, opening_id: int) -> list[Applicant]:
         """The opening's applicants with their leads and histories, in the order they applied."""
         async with self._repository.session() as session:

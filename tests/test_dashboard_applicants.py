@@ -275,3 +275,17 @@ async def test_applicants_on_postgresql(postgres_url: str, tmp_path: Path) -> No
             assert [row[0] for row in rows[1:]] == ["Ali Raza"] and PHONE_DIGITS not in text
     finally:
         await repository.dispose()
+
+
+async def test_a_leads_page_lists_its_applications(dashboard: Dashboard) -> None:
+    opening_id, _ = await seed_applications(dashboard.repository)
+    await login(dashboard.client)
+    async with dashboard.repository.session() as session:
+        ali = await session.scalar(select(Lead.id).where(Lead.full_name == "Ali Raza"))
+        hina = await session.scalar(select(Lead.id).where(Lead.full_name == "Hina Iqbal"))
+    page = (await dashboard.client.get(f"/admin/lead/details/{ali}")).text
+    table = page[page.index('id="lead-applications"') : page.index("</table>", page.index('id="lead-applications"'))]
+    assert "Developer" in table and "Tokyo Soft" in table and "applied" in table
+    assert f"/admin/job-opening/details/{opening_id}" in table
+    none = (await dashboard.client.get(f"/admin/lead/details/{hina}")).text
+    assert "No application yet" in none

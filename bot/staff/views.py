@@ -88,10 +88,15 @@ class LeadAdmin(ModelView, model=Lead):
         )
 
     async def details_context(self, request: Request) -> dict[str, Any]:
-        """The published openings this lead fits (bot/matching.py)."""
+        """The published openings this lead fits (bot/matching.py) and the lead's applications."""
         repository = cast(Repository, request.app.state.repository)
-        matches = await openings_for_lead(repository, int(request.path_params["pk"]))
-        return {"fitting_openings": await openings_by_id(repository, [m.opening_id for m in matches])}
+        lead_id = int(request.path_params["pk"])
+        matches = await openings_for_lead(repository, lead_id)
+        return {
+            "fitting_openings": await openings_by_id(repository, [m.opening_id for m in matches]),
+            "lead_applications": await ApplicationStore(repository).of_lead(lead_id),
+            "application_status_names": STATUS_NAMES,
+        }
 
     async def get_object_for_details(self, request: Request) -> Any:
         """The lead; opening a lead's page (name, phone) is recorded in the audit log once per request."""
