@@ -112,17 +112,17 @@ def build_product(
     languages = LanguageService(repository, catalogs.languages, settings.default_language)
     leads = LeadService(repository)
     applications = ApplicationStore(repository)
-    jobs = JobInterest(applications, renderer)
     worker = LeadWorker(services.queue_location, leads, repository, notifier, applications)
     handoffs = HandoffService(repository, desk or NoDesk(), timedelta(hours=settings.handoff_timeout_hours))
     alerts = AlertService(repository, renderer, services.dialogue)
-    privacy = PrivacyService(repository, services.history, languages, handoffs, renderer, alerts, jobs)
     rate = settings.throttle_per_minute / 60
     throttle: Throttle = (
         RedisThrottle(services.redis, settings.throttle_burst, rate)
         if services.redis is not None
         else MemoryThrottle(settings.throttle_burst, rate)
     )
+    jobs = JobInterest(applications, renderer, throttle)
+    privacy = PrivacyService(repository, services.history, languages, handoffs, renderer, alerts, jobs)
     background = Background()
     parts = Collaborators(
         dialogue=services.dialogue,

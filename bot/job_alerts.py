@@ -21,7 +21,8 @@ from bot.dialogue import Button
 from bot.models import JobOpening
 from bot.replies import BABEL_LOCALES, Rendered, Renderer, replace_buttons
 from bot.repository import StorageUnavailable
-from bot.texts import _
+from bot.texts import SLOW_DOWN, _
+from bot.throttle import Throttle, Verdict
 
 log = logging.getLogger(__name__)
 
@@ -122,9 +123,10 @@ def alert_message(renderer: Renderer, language: str, opening: JobOpening) -> Ren
 class JobInterest:
     """Answers taps on an alert's buttons."""
 
-    def __init__(self, applications: ApplicationStore, renderer: Renderer) -> None:
+    def __init__(self, applications: ApplicationStore, renderer: Renderer, throttle: Throttle) -> None:
         self._applications = applications
         self._renderer = renderer
+        self._throttle = throttle  # the same flood limit as every other message
 
     async def answer(self, sender: str, language: str, payload: str, register: Registration) -> list[Rendered]:
         """ "I'm interested" (apply, or register first) or "Not for me"; anything else is refused clearly."""
@@ -132,6 +134,9 @@ class JobInterest:
         if parsed is None:
             return [self._renderer.text(language, UNKNOWN_ALERT)]
         interested, opening_id = parsed.group(1) == "yes", int(parsed.group(2))
+        verdict = await self._throttle.check(sender)
+        if verdict is not Verdict.ALLOW:
+            return [self._renderer.text(language, SLOW_DOWN)] if verdict is Verdict.WARN else []
         try:
             await self._applications.touch(sender)
             if not await self._applications.alerted(sender, opening_id):

@@ -34,6 +34,7 @@ from bot.models import AlertDelivery, Application, JobOpening
 from bot.replies import Renderer
 from bot.repository import Repository
 from bot.telegram_send import TelegramMessenger
+from bot.throttle import MemoryThrottle
 from tests.fake_telegram import TOKEN, FakeTelegram, callback_update, message_update
 from tests.test_alert_delivery import Clock, pkt, publish
 from tests.test_job_alerts import ScriptedRasa, start, texts_to
@@ -99,7 +100,7 @@ async def scene(request: pytest.FixtureRequest, tmp_path: Path, catalogs: Catalo
         AlertOutbox(repository),
         alerts,
         applications,
-        JobInterest(applications, renderer),
+        JobInterest(applications, renderer, MemoryThrottle(1000, 100.0)),
         renderer,
         catalogs,
         FakeTelegram(),

@@ -258,3 +258,14 @@ async def test_quiet_hours_hold_the_alerts_in_the_queue(make_harness: Any, tmp_p
     assert await count(repository, AlertDelivery, status="pending") == 1
     assert [p for p in harness.telegram.sent() if "New job opening" in str(p.get("text", ""))] == []
     await repository.dispose()
+
+
+async def test_tapping_job_buttons_in_a_flood_is_throttled(make_harness: Any, tmp_path: Path) -> None:
+    database_url = f"sqlite:///{tmp_path / 'flood.db'}"
+    env = {"DATABASE_URL": database_url, "THROTTLE_BURST": "3", "THROTTLE_PER_MINUTE": "1"}
+    harness: Harness = await make_harness(ScriptedRasa().client(), env)
+    for message_id in range(6):  # forged or not, every tap takes a token like any message
+        await harness.send(callback_update(990, "job:yes:1", message_id=9900 + message_id))
+    answers = texts_to(harness, 990)
+    assert answers[:3] == ["I cannot find that job alert. Use /help to see what I can do."] * 3
+    assert len(answers) == 4 and "sending messages very fast" in answers[3]  # then silence
