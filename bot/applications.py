@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -165,23 +166,19 @@ class ApplicationStore:
 
     async def of_sender(self, sender: str) -> list[tuple[Application, JobOpening]]:
         """The user's applications with their openings, oldest first (for /mydata)."""
-        async with self._repository.session() as session:
-            rows = await session.execute(
-                select(Application, JobOpening)
-                .join(JobOpening, JobOpening.id == Application.opening_id)
-                .where(Application.sender_id == sender)
-                .order_by(Application.id)
-            )
-            return [(application, opening) for application, opening in rows]
+        return await self._with_openings(Application.sender_id == sender, Application.id)
 
     async def of_lead(self, lead_id: int) -> list[tuple[Application, JobOpening]]:
         """A lead's applications with their openings, newest first (the lead's page)."""
+        return await self._with_openings(Application.lead_id == lead_id, Application.id.desc())
+
+    async def _with_openings(self, where: Any, order: Any) -> list[tuple[Application, JobOpening]]:
         async with self._repository.session() as session:
             rows = await session.execute(
                 select(Application, JobOpening)
                 .join(JobOpening, JobOpening.id == Application.opening_id)
-                .where(Application.lead_id == lead_id)
-                .order_by(Application.id.desc())
+                .where(where)
+                .order_by(order)
             )
             return [(application, opening) for application, opening in rows]
 
