@@ -124,6 +124,8 @@ class AlertSender:
             sent = 0
             stop_at = time.monotonic() + budget_seconds
             while time.monotonic() < stop_at:
+                if (wait := self._next_slot - time.monotonic()) > stop_at - time.monotonic():
+                    return Drained(sent, self._clock() + timedelta(seconds=wait))  # a long 429: come back then
                 await self._pace()  # first: after a 429 the wait may be long, and the clock is read after it
                 now = self._clock()
                 if (until := quiet_until(now, self._quiet_hours)) is not None:

@@ -278,3 +278,14 @@ async def test_a_claim_left_by_a_dead_process_is_settled_not_resent(world: World
     assert [int(p["chat_id"]) for p in world.telegram.sent()] == [101 if dead.sender_id == "102" else 102]
     progress = await world.outbox.progress(world.opening_id)
     assert (progress.sent, progress.failed, progress.blocked, progress.pending) == (1, 1, 1, 0)
+
+
+async def test_a_429_longer_than_the_job_ends_it_and_says_when_to_come_back(world: World) -> None:
+    await world.outbox.fan_out(world.opening_id)
+    world.telegram.send_failures = [429]  # retry_after: 1 second, longer than this drain's budget
+    began = time.monotonic()
+    drained = await world.sender().drain(0.5)
+    assert time.monotonic() - began < 0.9  # it did not sit out the wait inside the job
+    assert drained.sent == 0 and drained.wake_at is not None
+    assert drained.wake_at >= world.clock.now + timedelta(seconds=0.9)
+    assert world.telegram.sent() == []  # nothing else went out during Telegram's wait either
