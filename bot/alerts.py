@@ -7,6 +7,8 @@ exactly a stop word and no registration form is under way (inside the form the f
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
@@ -41,6 +43,8 @@ NO_WORDS = frozenset(
     | {"نہیں", "جی نہیں", "نہیں شکریہ"}
 )
 OFFER_MEMORY = 10_000
+OFFER_SECONDS = 30 * 60.0
+Clock = Callable[[], float]
 
 ALERTS_ARE_ON = _(
     "Job alerts are ON: when an opening that fits your profile is published, I send you one message about it. "
@@ -86,12 +90,16 @@ def is_stop_word(text: str) -> bool:
 class AlertService:
     """Stores each user's alert consent and answers /alerts, its buttons and "stop"."""
 
-    def __init__(self, repository: Repository, renderer: Renderer, dialogue: FormState) -> None:
+    def __init__(
+        self, repository: Repository, renderer: Renderer, dialogue: FormState, clock: Clock = time.monotonic
+    ) -> None:
         self._repository = repository
         self._renderer = renderer
         self._dialogue = dialogue
-        # Users just asked whether they want alerts: their next message may be a typed yes or no (bounded).
-        self._offered: BoundedMap[str, bool] = BoundedMap(OFFER_MEMORY)
+        self._clock = clock
+        # Users just asked whether they want alerts → when: their next message, if it comes within
+        # OFFER_SECONDS, may be a typed yes or no; one who left and comes back later is not taken at their word.
+        self._offered: BoundedMap[str, float] = BoundedMap(OFFER_MEMORY)
 
     async def subscribed(self, sender: str) -> AlertSubscription | None:
         """The user's subscription if alerts are on."""
@@ -134,14 +142,15 @@ class AlertService:
                 return []
         except StorageUnavailable:
             return []
-        self._offered.put(sender, True)
+        self._offered.put(sender, self._clock())
         translate = self._renderer.translator(language)
         buttons = (Button(translate(ALERTS_YES), ALERTS_ON), Button(translate(ALERTS_NO), ALERTS_DECLINE))
         return [replace_buttons(self._renderer.text(language, ALERTS_OFFER), buttons)]
 
     async def typed(self, sender: str, text: str, language: str) -> list[Rendered] | None:
         """A typed yes/no to the alerts question just asked, or "stop"; None: the message goes on to Rasa."""
-        if self._offered.pop(sender):
+        asked = self._offered.pop(sender)
+        if asked is not None and self._clock() - asked <= OFFER_SECONDS:
             if _whole(text) in YES_WORDS:
                 return await self.answer(sender, language, ALERTS_ON)
             if _whole(text) in NO_WORDS:

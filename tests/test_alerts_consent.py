@@ -4,6 +4,7 @@ form only), /mydata shows it, /delete erases it; Rasa faked at its HTTP edge, Te
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -120,3 +121,23 @@ async def test_consent_stop_and_erasure_on_postgresql(postgres_url: str, catalog
     await alerts.forget("9")
     assert await subscription(repository, "9") is None
     await repository.dispose()
+
+
+async def test_a_typed_answer_counts_only_soon_after_the_question(tmp_path: Path, catalogs: Catalogs) -> None:
+    url = f"sqlite:///{tmp_path / 'offer.db'}"
+    await migrate(url)
+    repository = Repository(url)
+    now = [1000.0]
+    alerts = AlertService(repository, Renderer(catalogs), dialogue=None, clock=lambda: now[0])  # type: ignore[arg-type]
+    try:
+        assert await alerts.offer("11", "en")  # asked at the end of the registration
+        now[0] += 31 * 60  # the user left, and comes back more than half an hour later
+        assert await alerts.typed("11", "haan", "en") is None  # an ordinary message for Rasa
+        assert await alerts.subscribed("11") is None
+        assert await alerts.offer("11", "en")
+        now[0] += 60
+        answer = await alerts.typed("11", "haan", "en")
+        assert answer is not None and "Job alerts are ON" in answer[0].text
+        assert await alerts.subscribed("11") is not None
+    finally:
+        await repository.dispose()
