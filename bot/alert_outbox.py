@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, insert, select, update
 
-from bot.matching import fits
+from bot.matching import deadline_passed, fits
 from bot.models import AlertDelivery, AlertSubscription, Application, JobOpening, Lead, Preference, User, utcnow
 from bot.repository import Repository
 
@@ -139,7 +139,7 @@ class AlertOutbox:
                     row.status, row.error = SKIPPED, "alerts off"
                 elif opening is None or opening.status != "published" or not opening.is_open:
                     row.status, row.error = SKIPPED, "opening closed"
-                elif _passed(opening.deadline, now):  # held by quiet hours or retries beyond its deadline
+                elif deadline_passed(opening.deadline, now):  # held by quiet hours or retries beyond its deadline
                     row.status, row.error = SKIPPED, "deadline passed"
                 else:
                     row.status, row.claimed_at, row.attempts = SENDING, now, row.attempts + 1
@@ -236,12 +236,6 @@ class AlertOutbox:
         """Erase the user's deliveries (/delete, retention)."""
         async with self._repository.session() as session:
             await session.execute(delete(AlertDelivery).where(AlertDelivery.sender_id == sender))
-
-
-def _passed(deadline: datetime | None, now: datetime) -> bool:
-    if deadline is None:
-        return False
-    return (deadline if deadline.tzinfo else deadline.replace(tzinfo=UTC)) < now  # SQLite: naive UTC
 
 
 def stale_before(now: datetime, seconds: float) -> datetime:

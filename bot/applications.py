@@ -8,13 +8,14 @@ two taps race). A user who tapped "I'm interested" before having a profile appli
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from bot.matching import deadline_passed
 from bot.models import AlertDelivery, Application, ApplicationEvent, JobOpening, Lead, User, utcnow
 from bot.repository import Repository, StorageRejected
 
@@ -84,7 +85,7 @@ class ApplicationStore:
         """The opening if it is published, open and its deadline has not passed; raises OpeningUnavailable."""
         async with self._repository.session() as session:
             opening = await session.get(JobOpening, opening_id)
-        if opening is None or opening.status != "published" or not opening.is_open or _passed(opening.deadline):
+        if opening is None or opening.status != "published" or not opening.is_open or deadline_passed(opening.deadline):
             raise OpeningUnavailable(f"job opening {opening_id} is not open")
         return opening
 
@@ -231,12 +232,6 @@ async def _delivery(session: AsyncSession, sender: str, opening_id: int) -> Aler
             AlertDelivery.status.in_(("sent", "unconfirmed")),  # an alert the user may have seen
         )
     )
-
-
-def _passed(deadline: datetime | None) -> bool:
-    if deadline is None:
-        return False
-    return (deadline if deadline.tzinfo else deadline.replace(tzinfo=UTC)) < utcnow()  # SQLite: naive UTC
 
 
 async def _lead_of(sender: str, session: AsyncSession) -> Lead | None:

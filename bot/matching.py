@@ -115,12 +115,18 @@ def education_rank(education: str) -> int:
     return EDUCATION.index(education) if education in EDUCATION else 0
 
 
+def deadline_passed(deadline: datetime | None, now: datetime | None = None) -> bool:
+    """Whether an opening's deadline (if it has one) is before `now` (default: this moment)."""
+    if deadline is None:
+        return False
+    deadline = deadline if deadline.tzinfo else deadline.replace(tzinfo=UTC)  # SQLite returns naive UTC
+    return deadline < (now or datetime.now(UTC))
+
+
 def fits(lead: Candidate, opening: Opening, now: datetime | None = None) -> bool:
     """Whether the lead meets every rule: field and route, Japanese, education, age, experience, deadline."""
-    if opening.deadline is not None:
-        deadline = opening.deadline if opening.deadline.tzinfo else opening.deadline.replace(tzinfo=UTC)  # SQLite
-        if deadline < (now or datetime.now(UTC)):
-            return False
+    if deadline_passed(opening.deadline, now):
+        return False
     if lead.field != opening.field:
         return False
     if opening.route == "ssw" and (lead.field not in SSW_FIELDS or lead.age < SSW_MIN_AGE):
