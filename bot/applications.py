@@ -134,17 +134,24 @@ class ApplicationStore:
                 raise
             return Applied(found.id, False, found.created_at, opening)
 
-    async def withdraw(self, sender: str, opening_id: int) -> Application | None:
+    async def withdraw(self, sender: str, opening_id: int) -> tuple[Application, str] | None:
         """ "Not for me" after "I'm interested": an application still waiting for review is withdrawn; one staff
-        took further is kept (the caller says so). None: there was no application."""
+        took further is kept (the caller says so). The application and its opening's title; None: none."""
         async with self._repository.session() as session:
-            row = await session.scalar(
-                select(Application).where(Application.sender_id == sender, Application.opening_id == opening_id)
-            )
-            if row is not None and row.status == APPLIED:
+            found = (
+                await session.execute(
+                    select(Application, JobOpening.title)
+                    .join(JobOpening, JobOpening.id == Application.opening_id)
+                    .where(Application.sender_id == sender, Application.opening_id == opening_id)
+                )
+            ).first()
+            if found is None:
+                return None
+            row, title = found
+            if row.status == APPLIED:
                 session.add(ApplicationEvent(application_id=row.id, from_status=APPLIED, to_status=WITHDRAWN))
                 row.status, row.updated_at = WITHDRAWN, utcnow()
-            return row
+            return row, title
 
     async def apply_pending(self, sender: str) -> int:
         """After a lead is stored: apply to the open openings the user said "I'm interested" to before."""

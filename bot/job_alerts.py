@@ -141,20 +141,19 @@ class JobInterest:
             await self._applications.touch(sender)
             if not await self._applications.alerted(sender, opening_id):
                 return [self._renderer.text(language, UNKNOWN_ALERT)]
-            if interested:
-                await self._applications.open_opening(opening_id)  # a refused interest is not recorded
-            await self._applications.respond(sender, opening_id, INTERESTED if interested else NOT_FOR_ME)
             if not interested:
+                await self._applications.respond(sender, opening_id, NOT_FOR_ME)
                 return await self._not_for_me(sender, language, opening_id)
-            applied = await self._applications.apply(sender, opening_id)
+            applied = await self._applications.apply(sender, opening_id)  # a closed opening raises first
+            await self._applications.respond(sender, opening_id, INTERESTED)  # so a refused interest is not kept
+            if applied is None:  # no profile yet: the interest is kept, the registration starts
+                title = (await self._applications.open_opening(opening_id)).title
+                return [self._renderer.text(language, REGISTER_FIRST, title=title), *await register()]
         except OpeningUnavailable:
             return [self._renderer.text(language, OPENING_GONE)]
         except StorageUnavailable:
             log.warning("job alert answer not stored: database unavailable")
             return [self._renderer.text(language, JOBS_STORAGE_DOWN)]
-        if applied is None:
-            opening = await self._applications.open_opening(opening_id)
-            return [self._renderer.text(language, REGISTER_FIRST, title=opening.title), *await register()]
         log.info("application %d %s", applied.application_id, "made" if applied.created else "already made")
         if not applied.created:
             date = self._renderer.date(language, applied.at)
@@ -163,14 +162,14 @@ class JobInterest:
         return [self._renderer.text(language, APPLIED, title=opening.title, employer=opening.employer)]
 
     async def _not_for_me(self, sender: str, language: str, opening_id: int) -> list[Rendered]:
-        application = await self._applications.withdraw(sender, opening_id)
+        withdrawn = await self._applications.withdraw(sender, opening_id)
         # The alert's buttons are gone; a change of mind keeps its way back while the opening is open.
         again = (
             Button(self._renderer.translator(language)(INTERESTED_BUTTON), f"{JOB_PAYLOAD_PREFIX}yes:{opening_id}"),
         )
-        if application is None:
+        if withdrawn is None:
             return [replace_buttons(self._renderer.text(language, NOT_FOR_ME_NOTED), again)]
-        title = next((o.title for a, o in await self._applications.of_sender(sender) if a.id == application.id), "")
+        application, title = withdrawn
         if application.status == WITHDRAWN:
             return [replace_buttons(self._renderer.text(language, NOT_FOR_ME_WITHDRAWN, title=title), again)]
         status = self._renderer.translator(language)(APPLICATION_STATUS_LABELS.get(application.status, ""))
