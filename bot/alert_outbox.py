@@ -14,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.matching import deadline_passed, fits
 from bot.models import AlertDelivery, AlertSubscription, Application, JobOpening, Lead, Preference, User, utcnow
@@ -201,23 +203,8 @@ class AlertOutbox:
     async def progress(self, opening_id: int) -> Progress:
         """The opening's delivery counts and answers."""
         async with self._repository.session() as session:
-            # Not dict(result): a Result has keys() (its column names), so dict() would read it as a mapping.
-            counts: dict[str, int] = {
-                status: count
-                for status, count in await session.execute(
-                    select(AlertDelivery.status, func.count())
-                    .where(AlertDelivery.opening_id == opening_id)
-                    .group_by(AlertDelivery.status)
-                )
-            }
-            answers: dict[str, int] = {
-                response: count
-                for response, count in await session.execute(
-                    select(AlertDelivery.response, func.count())
-                    .where(AlertDelivery.opening_id == opening_id)
-                    .group_by(AlertDelivery.response)
-                )
-            }
+            counts = await _count_by(session, AlertDelivery.status, opening_id)
+            answers = await _count_by(session, AlertDelivery.response, opening_id)
             applications = await session.scalar(
                 select(func.count()).select_from(Application).where(Application.opening_id == opening_id)
             )
@@ -236,6 +223,15 @@ class AlertOutbox:
         """Erase the user's deliveries (/delete, retention)."""
         async with self._repository.session() as session:
             await session.execute(delete(AlertDelivery).where(AlertDelivery.sender_id == sender))
+
+
+async def _count_by(session: AsyncSession, column: Any, opening_id: int) -> dict[str, int]:
+    """The opening's deliveries counted by `column` (status or answer)."""
+    rows = await session.execute(
+        select(column, func.count()).where(AlertDelivery.opening_id == opening_id).group_by(column)
+    )
+    # Not dict(rows): a Result has keys() (its column names), so dict() would read it as a mapping.
+    return {value: count for value, count in rows}
 
 
 def stale_before(now: datetime, seconds: float) -> datetime:
